@@ -1,0 +1,579 @@
+/*
+ * acw.c: per-agent state and the interval tables.
+ *
+ * Events arrive here validated and in input order.  For each agent we keep
+ * its last snapshot, its login session, the status interval in progress,
+ * the contacts in after-contact work, and the EventIds seen recently.
+ * From these come the rows of `acw` (one per contact's ACW) and `status`
+ * (intervals of AgentStatus tiling each login session), and the events
+ * handed to the `events` table.
+ */
+
+#include <err.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agentev.h"
+
+const char *const acw_columns[] = {
+	"agent_arn", "username", "contact_id", "channel", "initiation_method",
+	"queue", "acw_start", "acw_end", "duration_s", "ended_by"
+};
+const size_t acw_ncolumns = sizeof(acw_columns) / sizeof(acw_columns[0]);
+
+const char *const status_columns[] = {
+	"agent_arn", "username", "status", "status_type", "start", "end",
+	"duration_s", "ended_by"
+};
+const size_t status_ncolumns = sizeof(status_columns) /
+    sizeof(status_columns[0]);
+
+#define HOUR_MS		(3600 * (int64_t)1000)
+#define DUP_GENERATION	(12 * HOUR_MS)	/* ids live 12 to 24 hours */
+#define DUP_MAX		4096		/* ids per generation */
+#define CLOSED_RING	64		/* recently ended ACWs remembered */
+
+/* A set of 64-bit EventId hashes (open addressing, 0 = empty). */
+struct idset {
+	uint64_t	*slots;
+	size_t		 cap;		/* a power of two, or 0 */
+	size_t		 count;
+};
+
+/* A contact in after-contact work. */
+struct acw {
+	char		*contact_id;
+	char		*channel;
+	char		*initiation_method;
+	char		*queue;
+	int64_t		 start;
+};
+
+enum session { SESSION_UNKNOWN, SESSION_OPEN, SESSION_CLOSED };
+
+struct agent {
+	char		*arn;
+	char		*username;
+	struct event	*last;		/* last in-order event with a snapshot */
+	int64_t		 last_time;	/* newest EventTimestamp seen */
+	int		 seen;		/* last_time is set */
+	enum session	 session;
+	int64_t		 login_time;
+	/* the status interval in progress */
+	int		 status_open;
+	char		*status_arn;
+	char		*status_name;
+	char		*status_type;
+	int64_t		 status_start;
+	/* contacts in ACW */
+	struct acw	*acws;
+	size_t		 nacws;
+	size_t		 acws_cap;
+	uint64_t	 closed[CLOSED_RING];	/* ContactId hashes */
+	size_t		 nclosed;
+	/* duplicate detection: two generations of EventIds */
+	struct idset	 ids[2];
+	int64_t		 ids_since;	/* when ids[0] was started */
+};
+
+struct engine {
+	enum command	 command;
+	struct output	*out;
+	struct counts	*counts;
+	struct agent	**table;	/* open addressing on the ARN */
+	size_t		 cap;
+	struct agent	**order;	/* agents in first-seen order */
+	size_t		 nagents;
+	size_t		 order_cap;
+};
+
+static uint64_t
+hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h ? h : 1;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char *p;
+
+	if (s == NULL)
+		return NULL;
+	if ((p = strdup(s)) == NULL)
+		fatal_oom();
+	return p;
+}
+
+static void *
+xrealloc(void *p, size_t n, size_t size)
+{
+	if (n > SIZE_MAX / size || (p = realloc(p, n * size)) == NULL)
+		fatal_oom();
+	return p;
+}
+
+static int
+idset_has(const struct idset *s, uint64_t h)
+{
+	size_t i;
+
+	if (s->cap == 0)
+		return 0;
+	for (i = h & (s->cap - 1); s->slots[i] != 0; i = (i + 1) & (s->cap - 1))
+		if (s->slots[i] == h)
+			return 1;
+	return 0;
+}
+
+static void
+idset_add(struct idset *s, uint64_t h)
+{
+	size_t i, j, oldcap = s->cap;
+	uint64_t *old = s->slots;
+
+	if (2 * (s->count + 1) > s->cap) {
+		s->cap = oldcap ? oldcap * 2 : 16;
+		if ((s->slots = calloc(s->cap, sizeof(*s->slots))) == NULL)
+			fatal_oom();
+		s->count = 0;
+		for (j = 0; j < oldcap; j++)
+			if (old[j] != 0)
+				idset_add(s, old[j]);
+		free(old);
+	}
+	for (i = h & (s->cap - 1); s->slots[i] != 0; i = (i + 1) & (s->cap - 1))
+		;
+	s->slots[i] = h;
+	s->count++;
+}
+
+static void
+idset_clear(struct idset *s)
+{
+	free(s->slots);
+	memset(s, 0, sizeof(*s));
+}
+
+/*
+ * Whether the agent saw this EventId recently; remembers it if not.  Ids
+ * are kept in two generations of at most 12 hours and DUP_MAX ids each.
+ */
+static int
+duplicate(struct agent *a, const struct event *ev)
+{
+	uint64_t h = hash(ev->event_id);
+
+	if (idset_has(&a->ids[0], h) || idset_has(&a->ids[1], h))
+		return 1;
+	if (a->ids[0].count >= DUP_MAX ||
+	    ev->time - a->ids_since > DUP_GENERATION) {
+		idset_clear(&a->ids[1]);
+		a->ids[1] = a->ids[0];
+		memset(&a->ids[0], 0, sizeof(a->ids[0]));
+		a->ids_since = ev->time;
+	}
+	if (a->ids[0].count == 0 && a->ids[1].count == 0)
+		a->ids_since = ev->time;
+	idset_add(&a->ids[0], h);
+	return 0;
+}
+
+struct engine *
+engine_new(enum command command, struct output *out, struct counts *counts)
+{
+	struct engine *e;
+
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		fatal_oom();
+	e->command = command;
+	e->out = out;
+	e->counts = counts;
+	return e;
+}
+
+static struct agent *
+agent_get(struct engine *e, const char *arn)
+{
+	struct agent *a, **old = e->table;
+	size_t i, j, oldcap = e->cap;
+
+	if (2 * (e->nagents + 1) > e->cap) {
+		e->cap = oldcap ? oldcap * 2 : 64;
+		if ((e->table = calloc(e->cap, sizeof(*e->table))) == NULL)
+			fatal_oom();
+		for (j = 0; j < oldcap; j++) {
+			if (old[j] == NULL)
+				continue;
+			for (i = hash(old[j]->arn) & (e->cap - 1);
+			    e->table[i] != NULL; i = (i + 1) & (e->cap - 1))
+				;
+			e->table[i] = old[j];
+		}
+		free(old);
+	}
+	for (i = hash(arn) & (e->cap - 1); (a = e->table[i]) != NULL;
+	    i = (i + 1) & (e->cap - 1))
+		if (strcmp(a->arn, arn) == 0)
+			return a;
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		fatal_oom();
+	a->arn = xstrdup(arn);
+	e->table[i] = a;
+	if (e->nagents == e->order_cap) {
+		e->order_cap = e->order_cap ? e->order_cap * 2 : 64;
+		e->order = xrealloc(e->order, e->order_cap, sizeof(*e->order));
+	}
+	e->order[e->nagents++] = a;
+	return a;
+}
+
+static void
+acw_row(struct engine *e, struct agent *a, const struct acw *w,
+    int64_t end, const char *ended_by)
+{
+	struct cell cells[10];
+
+	if (e->command != CMD_ACW)
+		return;
+	cells[0] = C_STR(a->arn);
+	cells[1] = C_STR(a->username);
+	cells[2] = C_STR(w->contact_id);
+	cells[3] = C_STR(w->channel);
+	cells[4] = C_STR(w->initiation_method);
+	cells[5] = C_STR(w->queue ? w->queue : "");
+	cells[6] = C_TIME(w->start);
+	if (end < 0) {
+		cells[7] = C_NULL;
+		cells[8] = C_NULL;
+	} else {
+		cells[7] = C_TIME(end);
+		cells[8] = C_MS(end - w->start);
+	}
+	cells[9] = C_STR(ended_by);
+	(void)out_row(e->out, cells);
+}
+
+static struct acw *
+find_acw(struct agent *a, const char *contact_id)
+{
+	size_t i;
+
+	for (i = 0; i < a->nacws; i++)
+		if (strcmp(a->acws[i].contact_id, contact_id) == 0)
+			return &a->acws[i];
+	return NULL;
+}
+
+static int
+recently_closed(const struct agent *a, const char *contact_id)
+{
+	uint64_t h = hash(contact_id);
+	size_t i, n = a->nclosed < CLOSED_RING ? a->nclosed : CLOSED_RING;
+
+	for (i = 0; i < n; i++)
+		if (a->closed[i] == h)
+			return 1;
+	return 0;
+}
+
+static void
+free_acw(struct acw *w)
+{
+	free(w->contact_id);
+	free(w->channel);
+	free(w->initiation_method);
+	free(w->queue);
+}
+
+/* End the ACW w (an element of a->acws, or a stand-alone one). */
+static void
+end_acw(struct engine *e, struct agent *a, struct acw *w, int64_t end,
+    const char *ended_by)
+{
+	size_t i;
+
+	if (end < w->start)
+		end = w->start;	/* never a negative interval */
+	acw_row(e, a, w, end, ended_by);
+	a->closed[a->nclosed++ % CLOSED_RING] = hash(w->contact_id);
+	if (w >= a->acws && w < a->acws + a->nacws) {
+		i = (size_t)(w - a->acws);
+		free_acw(w);
+		a->acws[i] = a->acws[--a->nacws];
+	} else
+		free_acw(w);
+}
+
+static void
+fill_acw(struct acw *w, const struct contact *c)
+{
+	w->contact_id = xstrdup(c->id);
+	w->channel = xstrdup(c->channel);
+	w->initiation_method = xstrdup(c->initiation_method);
+	w->queue = xstrdup(c->queue_name);
+	w->start = c->state_start;
+}
+
+static const struct contact *
+find_contact(const struct snapshot *s, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncontacts; i++)
+		if (strcmp(s->contacts[i].id, id) == 0)
+			return &s->contacts[i];
+	return NULL;
+}
+
+/*
+ * ACW per contact: it starts at the StateStartTimestamp of ENDED and ends
+ * at the EventTimestamp of the first event whose current snapshot no
+ * longer lists the contact.  An event older than the agent's last one only
+ * ends what its own two snapshots prove.
+ */
+static void
+acw_apply(struct engine *e, struct agent *a, const struct event *ev,
+    const struct snapshot *prev, int in_order)
+{
+	const char *ended_by = ev->type == EV_LOGOUT ? "LOGOUT" : "CLEARED";
+	const struct contact *c;
+	struct acw *w, tmp;
+	size_t i;
+
+	if (prev != NULL && prev->present && ev->cur.present) {
+		for (i = 0; i < prev->ncontacts; i++) {
+			c = &prev->contacts[i];
+			if (c->state != CS_ENDED ||
+			    find_contact(&ev->cur, c->id) != NULL)
+				continue;
+			if ((w = find_acw(a, c->id)) != NULL)
+				end_acw(e, a, w, ev->time, ended_by);
+			else if (!recently_closed(a, c->id)) {
+				fill_acw(&tmp, c);
+				end_acw(e, a, &tmp, ev->time, ended_by);
+			}
+		}
+	}
+	if (!in_order)
+		return;
+	/* what the current snapshot no longer lists has ended too */
+	for (i = a->nacws; i-- > 0; )
+		if (!ev->cur.present || ev->type == EV_LOGOUT ||
+		    find_contact(&ev->cur, a->acws[i].contact_id) == NULL)
+			end_acw(e, a, &a->acws[i], ev->time, ended_by);
+	for (i = 0; i < ev->cur.ncontacts; i++) {
+		c = &ev->cur.contacts[i];
+		if (c->state != CS_ENDED || find_acw(a, c->id) != NULL ||
+		    recently_closed(a, c->id))
+			continue;
+		if (a->nacws == a->acws_cap) {
+			a->acws_cap = a->acws_cap ? a->acws_cap * 2 : 4;
+			a->acws = xrealloc(a->acws, a->acws_cap,
+			    sizeof(*a->acws));
+		}
+		fill_acw(&a->acws[a->nacws++], c);
+	}
+}
+
+/* AgentStatus.Type, or the type implied by the name. */
+static const char *
+status_type(const char *type, const char *name)
+{
+	if (type != NULL)
+		return type;
+	if (strcmp(name, "Available") == 0)
+		return "ROUTABLE";
+	if (strcmp(name, "Offline") == 0)
+		return "OFFLINE";
+	return "CUSTOM";
+}
+
+static void
+status_close(struct engine *e, struct agent *a, int64_t end,
+    const char *ended_by)
+{
+	struct cell cells[8];
+
+	if (end >= 0 && end < a->status_start)
+		end = a->status_start;
+	if (e->command == CMD_STATUS) {
+		cells[0] = C_STR(a->arn);
+		cells[1] = C_STR(a->username);
+		cells[2] = C_STR(a->status_name);
+		cells[3] = C_STR(a->status_type);
+		cells[4] = C_TIME(a->status_start);
+		cells[5] = end < 0 ? C_NULL : C_TIME(end);
+		cells[6] = end < 0 ? C_NULL : C_MS(end - a->status_start);
+		cells[7] = C_STR(ended_by);
+		(void)out_row(e->out, cells);
+	}
+	free(a->status_arn);
+	free(a->status_name);
+	free(a->status_type);
+	a->status_arn = a->status_name = a->status_type = NULL;
+	a->status_open = 0;
+}
+
+static void
+status_open(struct agent *a, const struct snapshot *s, int64_t start)
+{
+	a->status_open = 1;
+	a->status_arn = xstrdup(s->status_arn);
+	a->status_name = xstrdup(s->status_name);
+	a->status_type = xstrdup(status_type(s->status_type, s->status_name));
+	a->status_start = start;
+}
+
+static int
+same_status(const struct agent *a, const struct snapshot *s)
+{
+	/* the interval may start later than the status: clipped to LOGIN */
+	return strcmp(a->status_arn, s->status_arn) == 0 &&
+	    strcmp(a->status_name, s->status_name) == 0 &&
+	    s->status_start <= a->status_start;
+}
+
+/*
+ * Status intervals tile each login session: LOGIN opens a session (the
+ * first interval is clipped to it), each status ends where the next one
+ * starts, LOGOUT ends the last.  After LOGOUT only a LOGIN opens anything.
+ */
+static void
+status_apply(struct engine *e, struct agent *a, const struct event *ev)
+{
+	const struct snapshot *s = &ev->cur;
+	int64_t start;
+
+	switch (ev->type) {
+	case EV_LOGIN:
+		if (a->status_open)
+			status_close(e, a, ev->time, "CHANGE");
+		a->session = SESSION_OPEN;
+		a->login_time = ev->time;
+		if (s->present)
+			status_open(a, s, s->status_start > ev->time ?
+			    s->status_start : ev->time);
+		return;
+	case EV_LOGOUT:
+		if (a->status_open)
+			status_close(e, a, ev->time, "LOGOUT");
+		a->session = SESSION_CLOSED;
+		return;
+	default:
+		break;
+	}
+	if (a->session == SESSION_CLOSED || !s->present)
+		return;
+	start = s->status_start;
+	if (a->session == SESSION_OPEN && start < a->login_time)
+		start = a->login_time;
+	if (!a->status_open) {
+		status_open(a, s, start);
+	} else if (!same_status(a, s)) {
+		if (start < a->status_start)
+			start = a->status_start;
+		status_close(e, a, start, "CHANGE");
+		status_open(a, s, start);
+	}
+}
+
+/*
+ * Apply one valid event (the engine takes ownership).  Duplicates are
+ * dropped; an event older than the agent's newest is used only for what it
+ * proves by itself.
+ */
+void
+engine_apply(struct engine *e, struct event *ev, const struct origin *o)
+{
+	struct agent *a = agent_get(e, ev->agent_arn);
+	const struct snapshot *prev;
+	int in_order;
+
+	if (duplicate(a, ev)) {
+		e->counts->duplicates++;
+		event_free(ev);
+		return;
+	}
+	in_order = !a->seen || ev->time >= a->last_time;
+	if (!in_order && e->counts->out_of_order++ == 0)
+		warnx("%s:%llu: event %s is older than the previous event of "
+		    "its agent; it is used only for what it shows by itself "
+		    "(reported once)", o->file, (unsigned long long)o->line,
+		    ev->event_id);
+	prev = ev->prev.present ? &ev->prev :
+	    in_order && a->last ? &a->last->cur : NULL;
+	if (in_order && ev->cur.present) {
+		free(a->username);
+		a->username = xstrdup(ev->cur.username);
+	} else if (a->username == NULL)
+		a->username = xstrdup(ev->cur.present ? ev->cur.username :
+		    prev ? prev->username : NULL);
+	if (e->command == CMD_EVENTS)
+		events_rows(e->out, ev, prev, a->username);
+	acw_apply(e, a, ev, prev, in_order);
+	if (in_order)
+		status_apply(e, a, ev);
+	if (!in_order) {
+		event_free(ev);
+		return;
+	}
+	a->seen = 1;
+	a->last_time = ev->time;
+	if (ev->cur.present) {
+		event_free(a->last);
+		a->last = ev;
+	} else
+		event_free(ev);
+}
+
+/* The end of the input: what is still open comes out as OPEN rows. */
+void
+engine_finish(struct engine *e)
+{
+	struct agent *a;
+	size_t i, j;
+
+	for (i = 0; i < e->nagents; i++) {
+		a = e->order[i];
+		for (j = 0; j < a->nacws; j++)
+			acw_row(e, a, &a->acws[j], -1, "OPEN");
+		if (a->status_open)
+			status_close(e, a, -1, "OPEN");
+	}
+}
+
+void
+engine_free(struct engine *e)
+{
+	struct agent *a;
+	size_t i, j;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < e->nagents; i++) {
+		a = e->order[i];
+		free(a->arn);
+		free(a->username);
+		event_free(a->last);
+		free(a->status_arn);
+		free(a->status_name);
+		free(a->status_type);
+		for (j = 0; j < a->nacws; j++)
+			free_acw(&a->acws[j]);
+		free(a->acws);
+		idset_clear(&a->ids[0]);
+		idset_clear(&a->ids[1]);
+		free(a);
+	}
+	free(e->order);
+	free(e->table);
+	free(e);
+}

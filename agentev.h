@@ -1,0 +1,207 @@
+/*
+ * agentev.h: the internal interface shared by the agentev sources.
+ *
+ * The record path is: parse.c frames the input into JSON values and turns
+ * each event into a struct event (decoding and validation, no shared state,
+ * so a worker thread could run it); acw.c applies events in input order to
+ * per-agent state and produces rows; output.c writes rows as CSV, TSV or
+ * JSON.  agentev.c is only the driver.
+ */
+
+#ifndef AGENTEV_H
+#define AGENTEV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#define AGENTEV_VERSION	"0.1.0"
+
+struct output;
+
+/* Event types; EV_UNKNOWN is an EventType we do not know (a warning). */
+enum event_type {
+	EV_LOGIN,
+	EV_LOGOUT,
+	EV_STATE_CHANGE,
+	EV_HEART_BEAT,
+	EV_UNKNOWN
+};
+
+/* Contact states as the data model lists them. */
+enum contact_state {
+	CS_INCOMING,
+	CS_PENDING,
+	CS_CONNECTING,
+	CS_CONNECTED,
+	CS_CONNECTED_ONHOLD,
+	CS_MISSED,
+	CS_ERROR,
+	CS_ENDED,
+	CS_REJECTED,
+	CS_PAUSED,
+	CS_UNKNOWN
+};
+
+/*
+ * Strings below point into the event's JSON tree (struct event.root), so
+ * an event is one allocation of pointers plus the tree jansson built.
+ * NULL means the field was absent or JSON null.
+ */
+struct contact {
+	const char	*id;
+	const char	*channel;
+	const char	*initiation_method;
+	const char	*queue_name;
+	const char	*state_name;
+	enum contact_state state;
+	int64_t		 state_start;	/* ms since the epoch */
+};
+
+struct snapshot {
+	int		 present;
+	const char	*status_arn;
+	const char	*status_name;
+	const char	*status_type;	/* AgentStatus.Type or NULL */
+	int64_t		 status_start;
+	const char	*next_status;	/* NextAgentStatus.Name or NULL */
+	const char	*username;
+	const char	*first_name;
+	const char	*last_name;
+	const char	*routing_profile;	/* name */
+	const char	*hierarchy[5];		/* Level1..Level5 names */
+	json_t		*proficiencies;		/* borrowed, or NULL */
+	size_t		 ncontacts;
+	struct contact	*contacts;
+};
+
+struct event {
+	json_t		*root;		/* owns every string below */
+	const char	*agent_arn;
+	const char	*event_id;
+	const char	*type_name;
+	enum event_type	 type;
+	int64_t		 time;		/* EventTimestamp, ms since the epoch */
+	struct snapshot	 cur;
+	struct snapshot	 prev;		/* present == 0 when null or absent */
+};
+
+/* Where a record came from, for messages and the rejects file. */
+struct origin {
+	const char	*file;		/* "<stdin>" for standard input */
+	uint64_t	 line;		/* line where the value starts */
+	long		 record;	/* index in a Records page, or -1 */
+};
+
+enum severity { SEV_ERROR, SEV_WARNING };
+
+/* One problem found in a record. */
+struct problem {
+	enum severity	 severity;
+	char		 field[192];
+	char		 message[256];
+};
+
+#define MAX_PROBLEMS	16
+
+/* What validating one record found. */
+struct verdict {
+	int		 nproblems;	/* may exceed MAX_PROBLEMS */
+	struct problem	 problems[MAX_PROBLEMS];
+	int		 rejected;	/* at least one error */
+	const char	*event_id;	/* for messages, if known */
+};
+
+/* Options that reach the record path. */
+struct config {
+	int		 strict;	/* -s: unknown enum values are errors */
+	size_t		 max_record;	/* -m: bytes */
+	int		 format_given;	/* -f was given */
+};
+
+/*
+ * What the record path hands on for each record, in input order: a valid
+ * event (the callee owns it and frees it with event_free) or NULL for a
+ * rejected record, with the problems found, where the record came from,
+ * and its bytes for the rejects file.
+ */
+typedef void	(*record_fn)(void *, struct event *, const struct verdict *,
+		    const struct origin *, const char *, size_t);
+
+/* parse.c */
+void	 parse_value(const char *, size_t, const struct origin *,
+	    const struct config *, record_fn, void *);
+int	 parse_time(const char *, size_t, int64_t *);
+int	 parse_event(json_t *, const struct config *, struct event *,
+	    struct verdict *);
+void	 event_clear(struct event *);
+void	 event_free(struct event *);
+const char *contact_state_name(enum contact_state);
+
+/* frame.c: cutting a byte stream into JSON values */
+struct framer;
+typedef void	(*value_fn)(void *, const char *, size_t, uint64_t,
+		    const char *);
+struct framer	*frame_new(size_t max_value);
+void	 frame_free(struct framer *);
+void	 frame_begin(struct framer *, const char *name);
+int	 frame_feed(struct framer *, const char *, size_t, value_fn, void *);
+void	 frame_end(struct framer *, value_fn, void *);
+
+/* acw.c: per-agent state, the acw and status tables */
+enum command { CMD_CHECK, CMD_EVENTS, CMD_ACW, CMD_STATUS };
+
+/* What a run counted, for the summary line and the exit status. */
+struct counts {
+	uint64_t	 events;	/* records read, good or not */
+	uint64_t	 rejected;
+	uint64_t	 duplicates;
+	uint64_t	 warnings;
+	uint64_t	 out_of_order;
+};
+
+struct engine;
+struct engine	*engine_new(enum command, struct output *, struct counts *);
+void	 engine_apply(struct engine *, struct event *, const struct origin *);
+void	 engine_finish(struct engine *);
+void	 engine_free(struct engine *);
+extern const char *const acw_columns[];
+extern const size_t acw_ncolumns;
+extern const char *const status_columns[];
+extern const size_t status_ncolumns;
+
+/* events.c: the events table */
+void	 events_rows(struct output *, const struct event *,
+	    const struct snapshot *, const char *);
+extern const char *const events_columns[];
+extern const size_t events_ncolumns;
+
+/* agentev.c */
+void	 fatal_oom(void) __attribute__((noreturn));
+
+/* output.c */
+enum out_format { OUT_CSV, OUT_TSV, OUT_JSON };
+enum cell_kind { CELL_NULL, CELL_STR, CELL_TIME, CELL_MS, CELL_INT };
+struct cell {
+	enum cell_kind	 kind;
+	const char	*s;
+	int64_t		 n;
+};
+#define C_NULL		((struct cell){ CELL_NULL, NULL, 0 })
+#define C_STR(x)	((struct cell){ (x) ? CELL_STR : CELL_NULL, (x), 0 })
+#define C_TIME(x)	((struct cell){ CELL_TIME, NULL, (x) })
+#define C_MS(x)		((struct cell){ CELL_MS, NULL, (x) })
+#define C_INT(x)	((struct cell){ CELL_INT, NULL, (x) })
+
+struct output	*out_new(FILE *, enum out_format, int header,
+		    const char *const *columns, size_t ncolumns);
+void	 out_free(struct output *);
+int	 out_row(struct output *, const struct cell *);
+int	 out_set_zone(const char *);
+int	 out_error(void);
+size_t	 out_format_time(char *, size_t, int64_t);
+void	 out_field(FILE *, enum out_format, const char *, size_t);
+
+#endif /* AGENTEV_H */

@@ -1,0 +1,142 @@
+/*
+ * events.c: the `events` table: what changed between an event's previous
+ * and current snapshots (or the agent's last snapshot standing in for a
+ * missing previous one).
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "agentev.h"
+
+const char *const events_columns[] = {
+	"time", "agent_arn", "username", "event_type", "change", "field",
+	"contact_id", "channel", "from", "to", "event_id"
+};
+const size_t events_ncolumns = sizeof(events_columns) /
+    sizeof(events_columns[0]);
+
+struct row_ctx {
+	struct output		*out;
+	const struct event	*ev;
+	const char		*username;
+};
+
+static int
+same(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static void
+row(struct row_ctx *r, const char *change, const char *field,
+    const struct contact *c, const char *from, const char *to)
+{
+	struct cell cells[11];
+
+	cells[0] = C_TIME(r->ev->time);
+	cells[1] = C_STR(r->ev->agent_arn);
+	cells[2] = C_STR(r->username);
+	cells[3] = C_STR(r->ev->type_name);
+	cells[4] = C_STR(change);
+	cells[5] = C_STR(field);
+	cells[6] = C_STR(c ? c->id : NULL);
+	cells[7] = C_STR(c ? c->channel : NULL);
+	cells[8] = C_STR(from);
+	cells[9] = C_STR(to);
+	cells[10] = C_STR(r->ev->event_id);
+	(void)out_row(r->out, cells);
+}
+
+static const struct contact *
+find_contact(const struct snapshot *s, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncontacts; i++)
+		if (strcmp(s->contacts[i].id, id) == 0)
+			return &s->contacts[i];
+	return NULL;
+}
+
+static void
+config_row(struct row_ctx *r, const char *field, const char *from,
+    const char *to)
+{
+	if (!same(from, to))
+		row(r, "CONFIG", field, NULL, from, to);
+}
+
+static void
+diff(struct row_ctx *r, const struct snapshot *p, const struct snapshot *c)
+{
+	static const char *const levels[] = {
+		"AgentHierarchyGroups.Level1", "AgentHierarchyGroups.Level2",
+		"AgentHierarchyGroups.Level3", "AgentHierarchyGroups.Level4",
+		"AgentHierarchyGroups.Level5"
+	};
+	const struct contact *pc, *cc;
+	size_t i;
+
+	if (!same(p->status_arn, c->status_arn) ||
+	    !same(p->status_name, c->status_name) ||
+	    p->status_start != c->status_start)
+		row(r, "STATUS", "AgentStatus", NULL, p->status_name,
+		    c->status_name);
+	if (!same(p->next_status, c->next_status))
+		row(r, "NEXT_STATUS", "NextAgentStatus", NULL, p->next_status,
+		    c->next_status);
+	for (i = 0; i < c->ncontacts; i++) {
+		cc = &c->contacts[i];
+		pc = find_contact(p, cc->id);
+		if (pc == NULL)
+			row(r, "CONTACT", "State", cc, NULL, cc->state_name);
+		else if (!same(pc->state_name, cc->state_name) ||
+		    pc->state_start != cc->state_start)
+			row(r, "CONTACT", "State", cc, pc->state_name,
+			    cc->state_name);
+	}
+	for (i = 0; i < p->ncontacts; i++) {
+		pc = &p->contacts[i];
+		if (find_contact(c, pc->id) == NULL)
+			row(r, "CONTACT", "State", pc, pc->state_name, NULL);
+	}
+	config_row(r, "RoutingProfile", p->routing_profile,
+	    c->routing_profile);
+	for (i = 0; i < 5; i++)
+		config_row(r, levels[i], p->hierarchy[i], c->hierarchy[i]);
+	config_row(r, "Username", p->username, c->username);
+	config_row(r, "FirstName", p->first_name, c->first_name);
+	config_row(r, "LastName", p->last_name, c->last_name);
+	if (!json_equal(p->proficiencies, c->proficiencies) &&
+	    (p->proficiencies || c->proficiencies)) {
+		char *from = p->proficiencies ? json_dumps(p->proficiencies,
+		    JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		char *to = c->proficiencies ? json_dumps(c->proficiencies,
+		    JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+
+		row(r, "CONFIG", "Proficiencies", NULL, from, to);
+		free(from);
+		free(to);
+	}
+}
+
+/*
+ * Write the rows of one event.  prev is the snapshot to compare with
+ * (the event's own, or the agent's last), or NULL when there is none.
+ */
+void
+events_rows(struct output *out, const struct event *ev,
+    const struct snapshot *prev, const char *username)
+{
+	struct row_ctx r = { out, ev, username };
+
+	if (ev->type == EV_LOGIN)
+		row(&r, "LOGIN", NULL, NULL, NULL, NULL);
+	else if (ev->type == EV_LOGOUT)
+		row(&r, "LOGOUT", NULL, NULL, NULL, NULL);
+	if (prev != NULL && prev->present && ev->cur.present)
+		diff(&r, prev, &ev->cur);
+}

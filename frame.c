@@ -1,0 +1,336 @@
+/*
+ * frame.c: cut a byte stream into top-level JSON values without parsing
+ * them.
+ *
+ * The framer only follows strings and bracket nesting, which is enough to
+ * find where a value ends in every layout agentev reads: one event per
+ * line, pretty-printed events, events concatenated with no delimiter, a
+ * JSON array of events (each element becomes a value of its own) and
+ * get-records pages.  A value that cannot be complete (a raw newline inside
+ * a string, a mismatched bracket, nesting beyond MAX_DEPTH, a value that
+ * runs past the next line beginning with '{', or the end of the input) is
+ * handed on as a broken fragment with a reason, and framing resumes at the
+ * next line that starts with '{', or at a '{' right after a '}'.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "agentev.h"
+
+#define MAX_DEPTH	1024
+
+enum mode {
+	M_BETWEEN,	/* between values */
+	M_VALUE,	/* inside an object or array */
+	M_STRING,	/* inside a string of a value */
+	M_ESCAPE,	/* after a backslash in a string */
+	M_SCALAR,	/* a top-level number, literal or garbage */
+	M_TOPSTRING,	/* a top-level string */
+	M_TOPESCAPE,
+	M_RESYNC	/* skipping a broken value */
+};
+
+struct framer {
+	char		*buf;
+	size_t		 len;		/* bytes in buf */
+	size_t		 cap;
+	size_t		 pos;		/* next byte to scan */
+	size_t		 start;		/* where the current value starts */
+	size_t		 max_value;
+	enum mode	 mode;
+	int		 in_array;	/* inside a top-level array */
+	int		 oversized;	/* current value was cut off */
+	size_t		 depth;
+	unsigned char	 stack[MAX_DEPTH / 8];	/* 1 bit per level: '[' */
+	uint64_t	 line;		/* line of buf[pos] */
+	uint64_t	 start_line;
+	int		 line_start;	/* buf[pos] begins a line */
+	char		 prev;		/* byte before buf[pos] */
+	const char	*reason;	/* why the value in hand is broken */
+};
+
+struct framer *
+frame_new(size_t max_value)
+{
+	struct framer *f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return NULL;
+	f->max_value = max_value;
+	return f;
+}
+
+void
+frame_free(struct framer *f)
+{
+	if (f == NULL)
+		return;
+	free(f->buf);
+	free(f);
+}
+
+/* Start a new input; the previous one must have been ended. */
+void
+frame_begin(struct framer *f, const char *name)
+{
+	(void)name;
+	f->len = f->pos = f->start = 0;
+	f->mode = M_BETWEEN;
+	f->in_array = 0;
+	f->oversized = 0;
+	f->depth = 0;
+	f->line = f->start_line = 1;
+	f->line_start = 1;
+	f->prev = '\n';
+	f->reason = NULL;
+}
+
+static void
+emit(struct framer *f, size_t end, value_fn fn, void *ctx)
+{
+	const char *reason = f->reason;
+	size_t n = end - f->start;
+
+	/* the bytes of an oversized value were dropped as they came */
+	if (f->oversized) {
+		reason = "record longer than the limit (see -m)";
+		n = 0;
+	}
+	fn(ctx, f->buf + f->start, n, f->start_line, reason);
+	f->start = end;
+	f->reason = NULL;
+	f->oversized = 0;
+}
+
+/* The value in hand is broken: hand it on when framing resumes. */
+static void
+broken(struct framer *f, const char *reason)
+{
+	if (f->reason == NULL)
+		f->reason = reason;
+	f->mode = M_RESYNC;
+}
+
+static void
+begin_value(struct framer *f, enum mode mode)
+{
+	f->start = f->pos;
+	f->start_line = f->line;
+	f->mode = mode;
+	f->depth = 0;
+}
+
+static int
+push(struct framer *f, char c)
+{
+	if (f->depth >= MAX_DEPTH)
+		return -1;
+	if (c == '[')
+		f->stack[f->depth / 8] |= 1u << (f->depth % 8);
+	else
+		f->stack[f->depth / 8] &= ~(1u << (f->depth % 8));
+	f->depth++;
+	return 0;
+}
+
+/* Pop a level; -1 when the closer does not match the opener. */
+static int
+pop(struct framer *f, char c)
+{
+	int was_array;
+
+	if (f->depth == 0)
+		return -1;
+	f->depth--;
+	was_array = (f->stack[f->depth / 8] >> (f->depth % 8)) & 1;
+	return was_array == (c == ']') ? 0 : -1;
+}
+
+/*
+ * Whether a value that begins at buf[pos] may start here while another
+ * one is still open: a '{' at the start of a line, or right after '}'.
+ */
+static int
+resync_point(const struct framer *f, char c)
+{
+	return c == '{' && (f->line_start || f->prev == '}');
+}
+
+static void
+scan(struct framer *f, value_fn fn, void *ctx)
+{
+	while (f->pos < f->len) {
+		char c = f->buf[f->pos];
+
+		switch (f->mode) {
+		case M_BETWEEN:
+			if (c == '{' || (c == '[' && f->in_array)) {
+				begin_value(f, M_VALUE);
+				(void)push(f, c);
+			} else if (c == '[') {
+				f->in_array = 1;
+			} else if (c == ']' && f->in_array) {
+				f->in_array = 0;
+			} else if (c == ',' && f->in_array) {
+				;
+			} else if (c == '"') {
+				begin_value(f, M_TOPSTRING);
+			} else if (c != ' ' && c != '\t' && c != '\n' &&
+			    c != '\r') {
+				begin_value(f, M_SCALAR);
+			}
+			break;
+		case M_VALUE:
+			if (c == '"') {
+				f->mode = M_STRING;
+			} else if (c == '{' || c == '[') {
+				if (f->line_start && c == '{') {
+					/* a new record begins; this one is cut */
+					f->reason = "record not closed before "
+					    "the next line starting with '{'";
+					emit(f, f->pos, fn, ctx);
+					begin_value(f, M_VALUE);
+					(void)push(f, c);
+				} else if (push(f, c) == -1) {
+					broken(f, "nesting deeper than 1024 "
+					    "levels");
+				}
+			} else if (c == '}' || c == ']') {
+				if (pop(f, c) == -1)
+					broken(f, "mismatched bracket");
+				else if (f->depth == 0) {
+					f->mode = M_BETWEEN;
+					f->pos++;
+					emit(f, f->pos, fn, ctx);
+					f->prev = c;
+					f->line_start = 0;
+					continue;
+				}
+			}
+			break;
+		case M_STRING:
+			if (c == '\\')
+				f->mode = M_ESCAPE;
+			else if (c == '"')
+				f->mode = M_VALUE;
+			else if (c == '\n')
+				broken(f, "line ends inside a string");
+			break;
+		case M_ESCAPE:
+			f->mode = M_STRING;
+			break;
+		case M_TOPSTRING:
+			if (c == '\\')
+				f->mode = M_TOPESCAPE;
+			else if (c == '"' || c == '\n') {
+				f->mode = M_BETWEEN;
+				f->pos++;
+				emit(f, f->pos, fn, ctx);
+				f->prev = c;
+				f->line_start = c == '\n';
+				if (c == '\n')
+					f->line++;
+				continue;
+			}
+			break;
+		case M_TOPESCAPE:
+			f->mode = M_TOPSTRING;
+			break;
+		case M_SCALAR:
+			if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+			    c == '{' || c == '[' || c == ']' || c == '"' ||
+			    c == ',' || c == '}') {
+				emit(f, f->pos, fn, ctx);
+				f->mode = M_BETWEEN;
+				continue;	/* rescan c between values */
+			}
+			break;
+		case M_RESYNC:
+			if (resync_point(f, c)) {
+				emit(f, f->pos, fn, ctx);
+				f->mode = M_BETWEEN;
+				f->in_array = 0;
+				continue;
+			}
+			break;
+		}
+		f->prev = c;
+		f->line_start = c == '\n';
+		if (c == '\n')
+			f->line++;
+		f->pos++;
+	}
+}
+
+/* Make room for n more bytes, dropping what was already handed on. */
+static int
+reserve(struct framer *f, size_t n)
+{
+	size_t keep, want;
+	char *p;
+
+	if (f->mode == M_BETWEEN)
+		f->start = f->pos;
+	if (f->start > 0) {
+		keep = f->len - f->start;
+		memmove(f->buf, f->buf + f->start, keep);
+		f->len = keep;
+		f->pos -= f->start;
+		f->start = 0;
+	}
+	if (f->len + n <= f->cap)
+		return 0;
+	want = f->cap ? f->cap : 65536;
+	while (want < f->len + n)
+		want *= 2;
+	if ((p = realloc(f->buf, want)) == NULL)
+		return -1;
+	f->buf = p;
+	f->cap = want;
+	return 0;
+}
+
+/*
+ * Feed n bytes; complete values (and broken fragments) go to fn.
+ * Returns -1 when memory ran out.
+ */
+int
+frame_feed(struct framer *f, const char *data, size_t n, value_fn fn,
+    void *ctx)
+{
+	if (reserve(f, n) == -1)
+		return -1;
+	memcpy(f->buf + f->len, data, n);
+	f->len += n;
+	scan(f, fn, ctx);
+	if (f->mode != M_BETWEEN && f->len - f->start > f->max_value) {
+		/* keep the line count, drop the bytes, skip to the end */
+		f->oversized = 1;
+		broken(f, "record longer than the limit (see -m)");
+		f->start = f->pos = f->len;
+	}
+	return 0;
+}
+
+/* The input ended: whatever value is in hand is truncated. */
+void
+frame_end(struct framer *f, value_fn fn, void *ctx)
+{
+	switch (f->mode) {
+	case M_BETWEEN:
+		break;
+	case M_SCALAR:
+		emit(f, f->len, fn, ctx);
+		break;
+	case M_RESYNC:
+		emit(f, f->len, fn, ctx);
+		break;
+	default:
+		f->reason = "truncated: input ends inside the record";
+		emit(f, f->len, fn, ctx);
+		break;
+	}
+	f->mode = M_BETWEEN;
+	f->len = f->pos = f->start = 0;
+}

@@ -1,0 +1,270 @@
+/*
+ * output.c: write rows as CSV (RFC 4180), TSV or JSON Lines.  This is the
+ * only place that quotes or escapes a field, and the only place that turns
+ * milliseconds into text.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "agentev.h"
+
+struct output {
+	FILE			*fp;
+	enum out_format		 format;
+	const char *const	*columns;
+	size_t			 ncolumns;
+};
+
+static int use_zone;	/* -z given: print local times with an offset */
+static int write_errno;	/* errno of the first failed write, or 0 */
+
+/* The errno of the first failed write to the output, or 0. */
+int
+out_error(void)
+{
+	return write_errno;
+}
+
+static int
+check_stream(FILE *fp)
+{
+	if (!ferror(fp))
+		return 0;
+	if (write_errno == 0)
+		write_errno = errno ? errno : EIO;
+	return -1;
+}
+
+/*
+ * Select the IANA zone for printed times.  glibc quietly treats a zone it
+ * cannot find as UTC, so look for the zone file first.
+ */
+int
+out_set_zone(const char *zone)
+{
+	const char *dir;
+	char path[4096], magic[4];
+	FILE *fp;
+	int ok;
+
+	if (zone[0] == '\0' || zone[0] == '/' || strstr(zone, "..") != NULL)
+		return -1;
+	if ((dir = getenv("TZDIR")) == NULL || dir[0] == '\0')
+		dir = "/usr/share/zoneinfo";
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, zone) >=
+	    sizeof(path))
+		return -1;
+	if ((fp = fopen(path, "rb")) == NULL)
+		return -1;
+	ok = fread(magic, 1, 4, fp) == 4 && memcmp(magic, "TZif", 4) == 0;
+	fclose(fp);
+	if (!ok || setenv("TZ", zone, 1) == -1)
+		return -1;
+	tzset();
+	use_zone = 1;
+	return 0;
+}
+
+/* Split days since the epoch into a proleptic Gregorian date. */
+static void
+civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+/* Format ms since the epoch as ISO 8601 with milliseconds. */
+size_t
+out_format_time(char *buf, size_t size, int64_t ms)
+{
+	int64_t secs = floor_div(ms, 1000), days, rem;
+	int y, mo, d, h, mi, s, frac = (int)(ms - secs * 1000);
+	long offset = 0;
+	char zone[40] = "Z";
+	int n;
+
+	if (use_zone) {
+		struct tm tm;
+		time_t t = (time_t)secs;
+
+		if (localtime_r(&t, &tm) != NULL) {
+			offset = tm.tm_gmtoff;
+			snprintf(zone, sizeof(zone), "%c%02ld:%02ld",
+			    offset < 0 ? '-' : '+', labs(offset) / 3600,
+			    labs(offset) / 60 % 60);
+		}
+	}
+	secs += offset;
+	days = floor_div(secs, 86400);
+	rem = secs - days * 86400;
+	civil_from_days(days, &y, &mo, &d);
+	h = (int)(rem / 3600);
+	mi = (int)(rem / 60 % 60);
+	s = (int)(rem % 60);
+	n = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%s", y, mo,
+	    d, h, mi, s, frac, zone);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/* Write one field's text, quoted or escaped for the format. */
+void
+out_field(FILE *fp, enum out_format format, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	switch (format) {
+	case OUT_CSV:
+		for (i = 0; i < n; i++)
+			if (s[i] == ',' || s[i] == '"' || s[i] == '\n' ||
+			    s[i] == '\r')
+				break;
+		if (i == n) {
+			fwrite(s, 1, n, fp);
+			return;
+		}
+		putc('"', fp);
+		for (i = 0; i < n; i++) {
+			if (s[i] == '"')
+				putc('"', fp);
+			putc(s[i], fp);
+		}
+		putc('"', fp);
+		return;
+	case OUT_TSV:
+		for (i = 0; i < n; i++) {
+			switch (s[i]) {
+			case '\t': fputs("\\t", fp); break;
+			case '\n': fputs("\\n", fp); break;
+			case '\r': fputs("\\r", fp); break;
+			case '\\': fputs("\\\\", fp); break;
+			default: putc(s[i], fp); break;
+			}
+		}
+		return;
+	case OUT_JSON:
+		putc('"', fp);
+		for (i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			if (c == '"' || c == '\\') {
+				putc('\\', fp);
+				putc(c, fp);
+			} else if (c == '\n')
+				fputs("\\n", fp);
+			else if (c == '\t')
+				fputs("\\t", fp);
+			else if (c == '\r')
+				fputs("\\r", fp);
+			else if (c < 0x20) {
+				fputs("\\u00", fp);
+				putc(hex[c >> 4], fp);
+				putc(hex[c & 15], fp);
+			} else
+				putc(c, fp);
+		}
+		putc('"', fp);
+		return;
+	}
+}
+
+struct output *
+out_new(FILE *fp, enum out_format format, int header,
+    const char *const *columns, size_t ncolumns)
+{
+	struct output *o;
+	size_t i;
+
+	if ((o = calloc(1, sizeof(*o))) == NULL)
+		return NULL;
+	o->fp = fp;
+	o->format = format;
+	o->columns = columns;
+	o->ncolumns = ncolumns;
+	if (header && format != OUT_JSON) {
+		for (i = 0; i < ncolumns; i++) {
+			if (i > 0)
+				putc(format == OUT_CSV ? ',' : '\t', fp);
+			fputs(columns[i], fp);
+		}
+		putc('\n', fp);
+	}
+	(void)check_stream(fp);
+	return o;
+}
+
+void
+out_free(struct output *o)
+{
+	free(o);
+}
+
+/* Write one row of ncolumns cells; -1 when the stream has failed. */
+int
+out_row(struct output *o, const struct cell *cells)
+{
+	char buf[64];
+	size_t i, n;
+	FILE *fp = o->fp;
+	int64_t ms;
+
+	if (o->format == OUT_JSON)
+		putc('{', fp);
+	for (i = 0; i < o->ncolumns; i++) {
+		const struct cell *c = &cells[i];
+
+		if (o->format == OUT_JSON) {
+			if (i > 0)
+				putc(',', fp);
+			out_field(fp, OUT_JSON, o->columns[i],
+			    strlen(o->columns[i]));
+			putc(':', fp);
+		} else if (i > 0)
+			putc(o->format == OUT_CSV ? ',' : '\t', fp);
+		switch (c->kind) {
+		case CELL_NULL:
+			if (o->format == OUT_JSON)
+				fputs("null", fp);
+			break;
+		case CELL_STR:
+			out_field(fp, o->format, c->s, strlen(c->s));
+			break;
+		case CELL_TIME:
+			n = out_format_time(buf, sizeof(buf), c->n);
+			out_field(fp, o->format, buf, n);
+			break;
+		case CELL_MS:
+			ms = c->n;
+			fprintf(fp, "%s%" PRId64 ".%03" PRId64,
+			    ms < 0 ? "-" : "", (ms < 0 ? -ms : ms) / 1000,
+			    (ms < 0 ? -ms : ms) % 1000);
+			break;
+		case CELL_INT:
+			fprintf(fp, "%" PRId64, c->n);
+			break;
+		}
+	}
+	if (o->format == OUT_JSON)
+		putc('}', fp);
+	putc('\n', fp);
+	return check_stream(fp);
+}

@@ -1,0 +1,895 @@
+/*
+ * parse.c: turn one framed JSON value into events: decode it with
+ * jansson, unwrap get-records pages and Lambda payloads (base64), and
+ * validate each event against the data model into a struct event.
+ *
+ * Nothing here touches shared state, so a worker thread can run it.
+ */
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agentev.h"
+
+/* Validation context: where we are in the event, and what was found. */
+struct vctx {
+	const struct config	*cfg;
+	struct verdict		*v;
+	char			 path[128];
+	size_t			 pathlen;
+};
+
+static const char *const contact_states[] = {
+	[CS_INCOMING] = "INCOMING",
+	[CS_PENDING] = "PENDING",
+	[CS_CONNECTING] = "CONNECTING",
+	[CS_CONNECTED] = "CONNECTED",
+	[CS_CONNECTED_ONHOLD] = "CONNECTED_ONHOLD",
+	[CS_MISSED] = "MISSED",
+	[CS_ERROR] = "ERROR",
+	[CS_ENDED] = "ENDED",
+	[CS_REJECTED] = "REJECTED",
+	[CS_PAUSED] = "PAUSED",
+	[CS_UNKNOWN] = NULL
+};
+
+static const char *const event_types[] = {
+	[EV_LOGIN] = "LOGIN",
+	[EV_LOGOUT] = "LOGOUT",
+	[EV_STATE_CHANGE] = "STATE_CHANGE",
+	[EV_HEART_BEAT] = "HEART_BEAT",
+	[EV_UNKNOWN] = NULL
+};
+
+static const char *const channels[] = {
+	"VOICE", "CHAT", "TASK", "TASKS", "EMAIL", NULL
+};
+
+static const char *const status_types[] = {
+	"ROUTABLE", "CUSTOM", "OFFLINE", "NOT_ROUTABLE", NULL
+};
+
+const char *
+contact_state_name(enum contact_state s)
+{
+	return contact_states[s] ? contact_states[s] : "UNKNOWN";
+}
+
+static void	problem(struct vctx *, enum severity, const char *,
+		    const char *, ...) __attribute__((format(printf, 4, 5)));
+static void	reject(const struct origin *, const char *, const char *,
+		    size_t, record_fn, void *, const char *, ...)
+		    __attribute__((format(printf, 7, 8)));
+
+/* Record a problem at the current path plus an optional key. */
+static void
+problem(struct vctx *x, enum severity sev, const char *key,
+    const char *fmt, ...)
+{
+	struct verdict *v = x->v;
+	struct problem *p;
+	va_list ap;
+
+	if (sev == SEV_ERROR)
+		v->rejected = 1;
+	if (v->nproblems++ >= MAX_PROBLEMS)
+		return;
+	p = &v->problems[v->nproblems - 1];
+	p->severity = sev;
+	if (key == NULL)
+		snprintf(p->field, sizeof(p->field), "%s", x->path);
+	else if (x->pathlen == 0)
+		snprintf(p->field, sizeof(p->field), "%s", key);
+	else
+		snprintf(p->field, sizeof(p->field), "%s.%s", x->path, key);
+	va_start(ap, fmt);
+	vsnprintf(p->message, sizeof(p->message), fmt, ap);
+	va_end(ap);
+}
+
+/* Descend into key, or key[index] when index >= 0; returns the old length. */
+static size_t
+enter(struct vctx *x, const char *key, long index)
+{
+	size_t old = x->pathlen;
+	int n;
+
+	if (index < 0)
+		n = snprintf(x->path + old, sizeof(x->path) - old, "%s%s",
+		    old ? "." : "", key);
+	else
+		n = snprintf(x->path + old, sizeof(x->path) - old,
+		    "%s%s[%ld]", old ? "." : "", key, index);
+	if (n > 0 && (size_t)n < sizeof(x->path) - old)
+		x->pathlen += (size_t)n;
+	x->path[x->pathlen] = '\0';
+	return old;
+}
+
+static void
+leave(struct vctx *x, size_t old)
+{
+	x->pathlen = old;
+	x->path[old] = '\0';
+}
+
+static const char *
+json_kind(const json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:	return "an object";
+	case JSON_ARRAY:	return "an array";
+	case JSON_STRING:	return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL:		return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE:	return "a boolean";
+	default:		return "null";
+	}
+}
+
+enum need { OPTIONAL, REQUIRED };
+
+/*
+ * Fetch obj[key] of JSON type `type`.  NULL when absent or null (an error
+ * when required) or of the wrong type (an error).
+ */
+static json_t *
+get(struct vctx *x, json_t *obj, const char *key, json_type type,
+    enum need need)
+{
+	json_t *j = json_object_get(obj, key);
+
+	if (j == NULL || json_is_null(j)) {
+		if (need == REQUIRED)
+			problem(x, SEV_ERROR, key, j ? "must not be null" :
+			    "missing");
+		return NULL;
+	}
+	if (json_typeof(j) != type) {
+		problem(x, SEV_ERROR, key, "expected %s, found %s",
+		    type == JSON_OBJECT ? "an object" :
+		    type == JSON_ARRAY ? "an array" : "a string",
+		    json_kind(j));
+		return NULL;
+	}
+	return j;
+}
+
+/* Count UTF-8 characters; the input is valid UTF-8 (jansson checked). */
+static size_t
+utf8_length(const char *s, size_t n)
+{
+	size_t i, count = 0;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			count++;
+	return count;
+}
+
+/* A string field with a length limit in characters. */
+static const char *
+get_string(struct vctx *x, json_t *obj, const char *key, enum need need,
+    size_t minlen, size_t maxlen)
+{
+	json_t *j = get(x, obj, key, JSON_STRING, need);
+	size_t n;
+
+	if (j == NULL)
+		return NULL;
+	n = utf8_length(json_string_value(j), json_string_length(j));
+	if (n < minlen) {
+		problem(x, SEV_ERROR, key, "empty");
+		return NULL;
+	}
+	if (n > maxlen) {
+		problem(x, SEV_ERROR, key, "%zu characters, more than %zu", n,
+		    maxlen);
+		return NULL;
+	}
+	if (memchr(json_string_value(j), '\0', json_string_length(j))) {
+		problem(x, SEV_ERROR, key, "contains a NUL character");
+		return NULL;
+	}
+	return json_string_value(j);
+}
+
+/* Index of s in the NULL-terminated list, or -1. */
+static int
+lookup(const char *const *list, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (list[i] && strcmp(list[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* An enumerated string; unknown values warn, or fail under -s. */
+static const char *
+get_enum(struct vctx *x, json_t *obj, const char *key, enum need need,
+    const char *const *list, size_t n, int *index)
+{
+	const char *s = get_string(x, obj, key, need, 1, 64);
+
+	*index = -1;
+	if (s == NULL)
+		return NULL;
+	if ((*index = lookup(list, n, s)) == -1)
+		problem(x, x->cfg->strict ? SEV_ERROR : SEV_WARNING, key,
+		    "unknown value \"%s\"", s);
+	return s;
+}
+
+static int
+digits(const char *s, int n, int *out)
+{
+	int i, v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int
+days_in_month(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+/*
+ * Parse YYYY-MM-DDThh:mm:ss[.f{1,9}](Z|+hh:mm|-hh:mm) into milliseconds
+ * since the epoch, dropping digits below the millisecond.  Returns 0, -1
+ * when the text is not of that shape, -2 when it names no real instant.
+ */
+int
+parse_time(const char *s, size_t n, int64_t *ms)
+{
+	int y, mo, d, h, mi, sec, frac = 0, oh = 0, om = 0, sign = 0;
+	size_t i = 19, fd = 0;
+
+	if (n < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+	    s[13] != ':' || s[16] != ':')
+		return -1;
+	if (digits(s, 4, &y) || digits(s + 5, 2, &mo) ||
+	    digits(s + 8, 2, &d) || digits(s + 11, 2, &h) ||
+	    digits(s + 14, 2, &mi) || digits(s + 17, 2, &sec))
+		return -1;
+	if (s[i] == '.') {
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, fd++)
+			if (fd < 3)
+				frac = frac * 10 + (s[i] - '0');
+		if (fd == 0 || fd > 9)
+			return -1;
+		for (; fd < 3; fd++)
+			frac *= 10;
+	}
+	if (i == n - 1 && s[i] == 'Z')
+		;
+	else if (i + 6 == n && (s[i] == '+' || s[i] == '-') &&
+	    s[i + 3] == ':' && !digits(s + i + 1, 2, &oh) &&
+	    !digits(s + i + 4, 2, &om))
+		sign = s[i] == '-' ? -1 : 1;
+	else
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
+	    h > 23 || mi > 59 || sec > 59 || oh > 23 || om > 59)
+		return -2;
+	*ms = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60 + sec;
+	*ms -= sign * (oh * 3600 + om * 60);
+	*ms = *ms * 1000 + frac;
+	return 0;
+}
+
+static int
+get_time(struct vctx *x, json_t *obj, const char *key, enum need need,
+    int64_t *out)
+{
+	json_t *j = get(x, obj, key, JSON_STRING, need);
+	int rc;
+
+	if (j == NULL)
+		return -1;
+	rc = parse_time(json_string_value(j), json_string_length(j), out);
+	if (rc == -1)
+		problem(x, SEV_ERROR, key, "not an ISO 8601 time: \"%.40s\"",
+		    json_string_value(j));
+	else if (rc == -2)
+		problem(x, SEV_ERROR, key, "impossible date or time: \"%.40s\"",
+		    json_string_value(j));
+	return rc;
+}
+
+/* Length of the leading run of chars not in stop, up to the end. */
+static size_t
+span_id(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] != '\0' && s[n] != '/' && s[n] != ':' &&
+	    !isspace((unsigned char)s[n]))
+		n++;
+	return n;
+}
+
+/*
+ * Length of "arn:PARTITION:connect:REGION:ACCOUNT:instance/ID" at the
+ * start of s, or 0 when s does not start like that.
+ */
+static size_t
+instance_prefix(const char *s)
+{
+	const char *p = s;
+	size_t n;
+	int i;
+
+	if (strncmp(p, "arn:aws", 7) != 0)
+		return 0;
+	p += 7;
+	while (*p == '-' || islower((unsigned char)*p))
+		p++;
+	if (strncmp(p, ":connect:", 9) != 0)
+		return 0;
+	p += 9;
+	for (n = 0; islower((unsigned char)p[n]) ||
+	    isdigit((unsigned char)p[n]) || p[n] == '-'; n++)
+		;
+	if (n == 0 || p[n] != ':')
+		return 0;
+	p += n + 1;
+	for (i = 0; i < 12; i++)
+		if (!isdigit((unsigned char)p[i]))
+			return 0;
+	if (p[12] != ':' || strncmp(p + 13, "instance/", 9) != 0)
+		return 0;
+	p += 22;
+	if ((n = span_id(p)) == 0)
+		return 0;
+	return (size_t)(p + n - s);
+}
+
+/*
+ * An Amazon Connect ARN: the instance, then `resource` ("" for the
+ * instance itself, else e.g. "agent") and one id, or for queues also
+ * "queue/agent/ID".
+ */
+static const char *
+get_arn(struct vctx *x, json_t *obj, const char *key, enum need need,
+    const char *resource)
+{
+	const char *s = get_string(x, obj, key, need, 1, 1024), *p;
+	size_t n, rl = strlen(resource);
+
+	if (s == NULL)
+		return NULL;
+	if ((n = instance_prefix(s)) == 0) {
+		problem(x, SEV_ERROR, key, "not an Amazon Connect ARN: "
+		    "\"%.60s\"", s);
+		return NULL;
+	}
+	p = s + n;
+	if (rl == 0 && *p == '\0')
+		return s;
+	if (rl > 0 && *p == '/' && strncmp(p + 1, resource, rl) == 0 &&
+	    p[1 + rl] == '/') {
+		p += rl + 2;
+		if (strcmp(resource, "queue") == 0 &&
+		    strncmp(p, "agent/", 6) == 0)
+			p += 6;
+		if ((n = span_id(p)) > 0 && p[n] == '\0')
+			return s;
+	}
+	problem(x, SEV_ERROR, key, "not the ARN of %s: \"%.60s\"",
+	    rl ? resource : "an instance", s);
+	return NULL;
+}
+
+/* Every element of obj[key] must be a string. */
+static void
+check_string_array(struct vctx *x, json_t *obj, const char *key)
+{
+	json_t *a = get(x, obj, key, JSON_ARRAY, OPTIONAL), *e;
+	size_t i, old;
+
+	json_array_foreach(a, i, e) {
+		if (json_is_string(e))
+			continue;
+		old = enter(x, key, (long)i);
+		problem(x, SEV_ERROR, NULL, "expected a string, found %s",
+		    json_kind(e));
+		leave(x, old);
+	}
+}
+
+/* A Queue object; returns its name (NULL when null). */
+static const char *
+check_queue(struct vctx *x, json_t *q)
+{
+	(void)get_arn(x, q, "ARN", REQUIRED, "queue");
+	check_string_array(x, q, "Channels");
+	return get_string(x, q, "Name", OPTIONAL, 0, 256);
+}
+
+static const char *
+get_queue(struct vctx *x, json_t *obj, const char *key, enum need need)
+{
+	json_t *q = get(x, obj, key, JSON_OBJECT, need);
+	const char *name;
+	size_t old;
+
+	if (q == NULL)
+		return NULL;
+	old = enter(x, key, -1);
+	name = check_queue(x, q);
+	leave(x, old);
+	return name;
+}
+
+/*
+ * Call check(x, element, arg) for each element of the array obj[key],
+ * with the path set to key[i]; elements that are not objects are errors.
+ */
+static void
+each_object(struct vctx *x, json_t *obj, const char *key, enum need need,
+    void (*check)(struct vctx *, json_t *, void *, size_t), void *arg)
+{
+	json_t *a = get(x, obj, key, JSON_ARRAY, need), *e;
+	size_t i, old;
+
+	json_array_foreach(a, i, e) {
+		old = enter(x, key, (long)i);
+		if (json_is_object(e))
+			check(x, e, arg, i);
+		else
+			problem(x, SEV_ERROR, NULL,
+			    "expected an object, found %s", json_kind(e));
+		leave(x, old);
+	}
+}
+
+static void
+check_queue_element(struct vctx *x, json_t *q, void *arg, size_t i)
+{
+	(void)arg;
+	(void)i;
+	(void)check_queue(x, q);
+}
+
+static void
+check_concurrency(struct vctx *x, json_t *c, void *arg, size_t i)
+{
+	(void)arg;
+	(void)i;
+	(void)get_string(x, c, "Channel", OPTIONAL, 1, 64);
+}
+
+static void
+check_proficiency(struct vctx *x, json_t *p, void *arg, size_t i)
+{
+	(void)arg;
+	(void)i;
+	(void)get_string(x, p, "Name", REQUIRED, 1, 256);
+}
+
+static void
+check_routing_profile(struct vctx *x, json_t *rp, struct snapshot *s)
+{
+	(void)get_arn(x, rp, "ARN", REQUIRED, "routing-profile");
+	s->routing_profile = get_string(x, rp, "Name", REQUIRED, 1, 256);
+	(void)get_queue(x, rp, "DefaultOutboundQueue", OPTIONAL);
+	each_object(x, rp, "InboundQueues", OPTIONAL, check_queue_element,
+	    NULL);
+	each_object(x, rp, "Concurrency", OPTIONAL, check_concurrency, NULL);
+}
+
+static void
+check_hierarchy(struct vctx *x, json_t *h, struct snapshot *s)
+{
+	static const char *const levels[] = { "Level1", "Level2", "Level3",
+	    "Level4", "Level5" };
+	json_t *g;
+	size_t i, old;
+
+	for (i = 0; i < 5; i++) {
+		if ((g = get(x, h, levels[i], JSON_OBJECT, OPTIONAL)) == NULL)
+			continue;
+		old = enter(x, levels[i], -1);
+		(void)get_arn(x, g, "ARN", REQUIRED, "agent-group");
+		s->hierarchy[i] = get_string(x, g, "Name", REQUIRED, 1, 256);
+		leave(x, old);
+	}
+}
+
+static void
+check_configuration(struct vctx *x, json_t *c, struct snapshot *s)
+{
+	json_t *j;
+	size_t old;
+
+	s->username = get_string(x, c, "Username", REQUIRED, 1, 100);
+	s->first_name = get_string(x, c, "FirstName", OPTIONAL, 0, 100);
+	s->last_name = get_string(x, c, "LastName", OPTIONAL, 0, 100);
+	if ((j = get(x, c, "RoutingProfile", JSON_OBJECT, REQUIRED))) {
+		old = enter(x, "RoutingProfile", -1);
+		check_routing_profile(x, j, s);
+		leave(x, old);
+	}
+	if ((j = get(x, c, "AgentHierarchyGroups", JSON_OBJECT, OPTIONAL))) {
+		old = enter(x, "AgentHierarchyGroups", -1);
+		check_hierarchy(x, j, s);
+		leave(x, old);
+	}
+	s->proficiencies = get(x, c, "Proficiencies", JSON_ARRAY, OPTIONAL);
+	each_object(x, c, "Proficiencies", OPTIONAL, check_proficiency, NULL);
+}
+
+static void
+check_status(struct vctx *x, json_t *st, struct snapshot *s)
+{
+	int index;
+
+	s->status_arn = get_arn(x, st, "ARN", REQUIRED, "agent-state");
+	s->status_name = get_string(x, st, "Name", REQUIRED, 1, 127);
+	(void)get_time(x, st, "StartTimestamp", REQUIRED, &s->status_start);
+	s->status_type = get_enum(x, st, "Type", OPTIONAL, status_types, 4,
+	    &index);
+}
+
+static void
+check_next_status(struct vctx *x, json_t *ns, struct snapshot *s)
+{
+	int64_t t;
+
+	(void)get_arn(x, ns, "ARN", OPTIONAL, "agent-state");
+	s->next_status = get_string(x, ns, "Name", REQUIRED, 1, 127);
+	/* the documentation spells it both ways */
+	(void)get_time(x, ns, "EnqueuedTimestamp", OPTIONAL, &t);
+	(void)get_time(x, ns, "EnqueueTimestamp", OPTIONAL, &t);
+}
+
+static void
+check_contact(struct vctx *x, json_t *j, void *arg, size_t i)
+{
+	struct contact *c = &((struct snapshot *)arg)->contacts[i];
+	int64_t t;
+	int index;
+
+	c->id = get_string(x, j, "ContactId", REQUIRED, 1, 256);
+	(void)get_string(x, j, "InitialContactId", OPTIONAL, 1, 256);
+	c->channel = get_enum(x, j, "Channel", REQUIRED, channels, 5, &index);
+	c->initiation_method = get_string(x, j, "InitiationMethod", REQUIRED,
+	    1, 64);
+	c->state_name = get_enum(x, j, "State", REQUIRED, contact_states,
+	    CS_UNKNOWN, &index);
+	c->state = index < 0 ? CS_UNKNOWN : (enum contact_state)index;
+	(void)get_time(x, j, "StateStartTimestamp", REQUIRED,
+	    &c->state_start);
+	(void)get_time(x, j, "ConnectedToAgentTimestamp", OPTIONAL, &t);
+	(void)get_time(x, j, "QueueTimestamp", OPTIONAL, &t);
+	c->queue_name = get_queue(x, j, "Queue", OPTIONAL);
+}
+
+/* Validate an AgentSnapshot at obj[key] into s. */
+static void
+check_snapshot(struct vctx *x, json_t *obj, const char *key, enum need need,
+    struct snapshot *s)
+{
+	json_t *snap, *j;
+	size_t old;
+
+	memset(s, 0, sizeof(*s));
+	if ((snap = get(x, obj, key, JSON_OBJECT, need)) == NULL)
+		return;
+	s->present = 1;
+	old = enter(x, key, -1);
+	if ((j = get(x, snap, "AgentStatus", JSON_OBJECT, REQUIRED))) {
+		size_t o = enter(x, "AgentStatus", -1);
+		check_status(x, j, s);
+		leave(x, o);
+	}
+	if ((j = get(x, snap, "NextAgentStatus", JSON_OBJECT, OPTIONAL))) {
+		size_t o = enter(x, "NextAgentStatus", -1);
+		check_next_status(x, j, s);
+		leave(x, o);
+	}
+	if ((j = get(x, snap, "Configuration", JSON_OBJECT, REQUIRED))) {
+		size_t o = enter(x, "Configuration", -1);
+		check_configuration(x, j, s);
+		leave(x, o);
+	}
+	if ((j = get(x, snap, "Contacts", JSON_ARRAY, REQUIRED))) {
+		s->ncontacts = json_array_size(j);
+		if (s->ncontacts > 0 &&
+		    (s->contacts = calloc(s->ncontacts,
+		    sizeof(*s->contacts))) == NULL) {
+			s->ncontacts = 0;
+			problem(x, SEV_ERROR, "Contacts", "out of memory");
+		} else
+			each_object(x, snap, "Contacts", REQUIRED,
+			    check_contact, s);
+	}
+	leave(x, old);
+}
+
+static int
+all_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return s[n] == '\0';
+}
+
+void
+event_clear(struct event *ev)
+{
+	free(ev->cur.contacts);
+	free(ev->prev.contacts);
+	json_decref(ev->root);
+	memset(ev, 0, sizeof(*ev));
+}
+
+void
+event_free(struct event *ev)
+{
+	if (ev == NULL)
+		return;
+	event_clear(ev);
+	free(ev);
+}
+
+/*
+ * Validate the event in root (which the event takes a reference to) and
+ * fill ev.  Returns 0 when the event can be used, -1 when it is rejected;
+ * either way v says what was found and ev must be cleared.
+ */
+int
+parse_event(json_t *root, const struct config *cfg, struct event *ev,
+    struct verdict *v)
+{
+	struct vctx x = { cfg, v, "", 0 };
+	const char *account, *instance;
+	int index;
+
+	memset(ev, 0, sizeof(*ev));
+	memset(v, 0, sizeof(*v));
+	ev->root = json_incref(root);
+	if (!json_is_object(root)) {
+		problem(&x, SEV_ERROR, NULL, "record is %s, not an event "
+		    "object", json_kind(root));
+		return -1;
+	}
+	ev->event_id = get_string(&x, root, "EventId", REQUIRED, 1, 256);
+	v->event_id = ev->event_id;
+	ev->agent_arn = get_arn(&x, root, "AgentARN", REQUIRED, "agent");
+	instance = get_arn(&x, root, "InstanceARN", REQUIRED, "");
+	account = get_string(&x, root, "AWSAccountId", REQUIRED, 1, 64);
+	if (account && !all_digits(account, 12))
+		problem(&x, SEV_ERROR, "AWSAccountId", "not a 12-digit account "
+		    "id: \"%.40s\"", account);
+	if (ev->agent_arn && instance &&
+	    (strncmp(ev->agent_arn, instance, strlen(instance)) != 0 ||
+	    strncmp(ev->agent_arn + strlen(instance), "/agent/", 7) != 0))
+		problem(&x, SEV_ERROR, "AgentARN", "not an agent of "
+		    "InstanceARN");
+	(void)get_time(&x, root, "EventTimestamp", REQUIRED, &ev->time);
+	ev->type_name = get_enum(&x, root, "EventType", REQUIRED, event_types,
+	    EV_UNKNOWN, &index);
+	ev->type = index < 0 ? EV_UNKNOWN : (enum event_type)index;
+	(void)get_string(&x, root, "Version", REQUIRED, 1, 64);
+	check_snapshot(&x, root, "CurrentAgentSnapshot",
+	    ev->type == EV_LOGIN || ev->type == EV_LOGOUT ? OPTIONAL :
+	    REQUIRED, &ev->cur);
+	check_snapshot(&x, root, "PreviousAgentSnapshot", OPTIONAL,
+	    &ev->prev);
+	return v->rejected ? -1 : 0;
+}
+
+/* Standard base64 with padding, as Kinesis gives it. */
+static int
+base64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/*
+ * Decode n bytes of base64 into out (room for n / 4 * 3 bytes).  Returns
+ * the decoded length, or -1 with *why set.
+ */
+static long
+base64_decode(const char *in, size_t n, unsigned char *out,
+    const char **why)
+{
+	size_t i, o = 0, pad = 0;
+	uint32_t acc = 0;
+	int v;
+
+	if (n % 4 != 0) {
+		*why = "length is not a multiple of 4";
+		return -1;
+	}
+	if (n > 0 && in[n - 1] == '=')
+		pad++;
+	if (n > 1 && in[n - 2] == '=')
+		pad++;
+	for (i = 0; i < n; i++) {
+		if (i >= n - pad)
+			v = 0;
+		else if ((v = base64_value((unsigned char)in[i])) < 0) {
+			*why = in[i] == '=' ? "padding before the end" :
+			    "invalid character";
+			return -1;
+		}
+		acc = acc << 6 | (uint32_t)v;
+		if (i % 4 == 3) {
+			out[o++] = (unsigned char)(acc >> 16);
+			out[o++] = (unsigned char)(acc >> 8);
+			out[o++] = (unsigned char)acc;
+			acc = 0;
+		}
+	}
+	return (long)(o - pad);
+}
+
+/* Report a value that never became an event. */
+static void
+reject(const struct origin *o, const char *field, const char *raw,
+    size_t rawlen, record_fn fn, void *ctx, const char *fmt, ...)
+{
+	struct verdict v;
+	va_list ap;
+
+	memset(&v, 0, sizeof(v));
+	v.nproblems = 1;
+	v.rejected = 1;
+	v.problems[0].severity = SEV_ERROR;
+	snprintf(v.problems[0].field, sizeof(v.problems[0].field), "%s",
+	    field);
+	va_start(ap, fmt);
+	vsnprintf(v.problems[0].message, sizeof(v.problems[0].message), fmt,
+	    ap);
+	va_end(ap);
+	fn(ctx, NULL, &v, o, raw, rawlen);
+}
+
+static json_t *
+decode_json(const char *buf, size_t len, const struct origin *o,
+    const char *field, record_fn fn, void *ctx)
+{
+	json_error_t error;
+	json_t *root;
+
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES |
+	    JSON_DECODE_INT_AS_REAL, &error);
+	if (root == NULL)
+		reject(o, field, buf, len, fn, ctx, "invalid JSON at "
+		    "column %d: %s", error.column, error.text);
+	return root;
+}
+
+/* Validate one event and hand it on. */
+static void
+event_record(json_t *root, const struct origin *o, const char *raw,
+    size_t rawlen, const struct config *cfg, record_fn fn, void *ctx)
+{
+	struct verdict v;
+	struct event *ev;
+
+	if ((ev = malloc(sizeof(*ev))) == NULL) {
+		reject(o, "", raw, rawlen, fn, ctx, "out of memory");
+		return;
+	}
+	if (parse_event(root, cfg, ev, &v) == -1) {
+		event_free(ev);
+		ev = NULL;
+	}
+	fn(ctx, ev, &v, o, raw, rawlen);
+}
+
+/* One element of a get-records page or Lambda payload. */
+static void
+page_record(json_t *rec, const struct origin *o, const struct config *cfg,
+    record_fn fn, void *ctx)
+{
+	json_t *data, *kinesis, *event;
+	const char *text, *why = NULL;
+	char field[48], *dump;
+	unsigned char *bytes;
+	size_t n;
+	long len;
+
+	snprintf(field, sizeof(field), "Records[%ld]", o->record);
+	data = json_object_get(rec, "Data");
+	if (data == NULL && (kinesis = json_object_get(rec, "kinesis")))
+		data = json_object_get(kinesis, "data");
+	if (!json_is_string(data)) {
+		dump = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER |
+		    JSON_ENCODE_ANY);
+		reject(o, field, dump ? dump : "", dump ? strlen(dump) : 0,
+		    fn, ctx, "no base64 Data (get-records) or kinesis.data "
+		    "(Lambda) string");
+		free(dump);
+		return;
+	}
+	text = json_string_value(data);
+	n = json_string_length(data);
+	if ((bytes = malloc(n / 4 * 3 + 1)) == NULL) {
+		reject(o, field, text, n, fn, ctx, "out of memory");
+		return;
+	}
+	if ((len = base64_decode(text, n, bytes, &why)) < 0) {
+		reject(o, field, text, n, fn, ctx, "Data is not base64: %s",
+		    why);
+	} else if ((event = decode_json((char *)bytes, (size_t)len, o, field,
+	    fn, ctx)) != NULL) {
+		event_record(event, o, (char *)bytes, (size_t)len, cfg, fn,
+		    ctx);
+		json_decref(event);
+	}
+	free(bytes);
+}
+
+/*
+ * The record path: one framed JSON value, which holds an event, or a page
+ * of base64 records.  Each event, or each rejection, goes to fn in order.
+ */
+void
+parse_value(const char *buf, size_t len, const struct origin *where,
+    const struct config *cfg, record_fn fn, void *ctx)
+{
+	struct origin o = *where;
+	json_t *root, *records, *rec;
+	size_t i;
+
+	if ((root = decode_json(buf, len, &o, "", fn, ctx)) == NULL)
+		return;
+	records = json_object_get(root, "Records");
+	if (json_is_array(records) &&
+	    json_object_get(root, "EventType") == NULL) {
+		json_array_foreach(records, i, rec) {
+			o.record = (long)i;
+			page_record(rec, &o, cfg, fn, ctx);
+		}
+	} else
+		event_record(root, &o, buf, len, cfg, fn, ctx);
+	json_decref(root);
+}
