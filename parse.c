@@ -59,9 +59,9 @@ contact_state_name(enum contact_state s)
 
 static void	problem(struct vctx *, enum severity, const char *,
 		    const char *, ...) __attribute__((format(printf, 4, 5)));
-static void	reject(const struct origin *, const char *, const char *,
-		    size_t, record_fn, void *, const char *, ...)
-		    __attribute__((format(printf, 7, 8)));
+static void	reject(const struct origin *, const char *, size_t,
+		    record_fn, void *, const char *, ...)
+		    __attribute__((format(printf, 6, 7)));
 
 /* Record a problem at the current path plus an optional key. */
 static void
@@ -772,8 +772,8 @@ base64_decode(const char *in, size_t n, unsigned char *out,
 
 /* Report a value that never became an event. */
 static void
-reject(const struct origin *o, const char *field, const char *raw,
-    size_t rawlen, record_fn fn, void *ctx, const char *fmt, ...)
+reject(const struct origin *o, const char *raw, size_t rawlen, record_fn fn,
+    void *ctx, const char *fmt, ...)
 {
 	struct verdict v;
 	va_list ap;
@@ -782,8 +782,6 @@ reject(const struct origin *o, const char *field, const char *raw,
 	v.nproblems = 1;
 	v.rejected = 1;
 	v.problems[0].severity = SEV_ERROR;
-	snprintf(v.problems[0].field, sizeof(v.problems[0].field), "%s",
-	    field);
 	va_start(ap, fmt);
 	vsnprintf(v.problems[0].message, sizeof(v.problems[0].message), fmt,
 	    ap);
@@ -793,15 +791,15 @@ reject(const struct origin *o, const char *field, const char *raw,
 
 static json_t *
 decode_json(const char *buf, size_t len, const struct origin *o,
-    const char *field, record_fn fn, void *ctx)
+    record_fn fn, void *ctx)
 {
 	json_error_t error;
 	json_t *root;
 
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES |
-	    JSON_DECODE_INT_AS_REAL, &error);
+	    JSON_DECODE_INT_AS_REAL | JSON_DECODE_ANY, &error);
 	if (root == NULL)
-		reject(o, field, buf, len, fn, ctx, "invalid JSON at "
+		reject(o, buf, len, fn, ctx, "invalid JSON at "
 		    "column %d: %s", error.column, error.text);
 	return root;
 }
@@ -815,7 +813,7 @@ event_record(json_t *root, const struct origin *o, const char *raw,
 	struct event *ev;
 
 	if ((ev = malloc(sizeof(*ev))) == NULL) {
-		reject(o, "", raw, rawlen, fn, ctx, "out of memory");
+		reject(o, raw, rawlen, fn, ctx, "out of memory");
 		return;
 	}
 	if (parse_event(root, cfg, ev, &v) == -1) {
@@ -832,19 +830,18 @@ page_record(json_t *rec, const struct origin *o, const struct config *cfg,
 {
 	json_t *data, *kinesis, *event;
 	const char *text, *why = NULL;
-	char field[48], *dump;
+	char *dump;
 	unsigned char *bytes;
 	size_t n;
 	long len;
 
-	snprintf(field, sizeof(field), "Records[%ld]", o->record);
 	data = json_object_get(rec, "Data");
 	if (data == NULL && (kinesis = json_object_get(rec, "kinesis")))
 		data = json_object_get(kinesis, "data");
 	if (!json_is_string(data)) {
 		dump = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER |
 		    JSON_ENCODE_ANY);
-		reject(o, field, dump ? dump : "", dump ? strlen(dump) : 0,
+		reject(o, dump ? dump : "", dump ? strlen(dump) : 0,
 		    fn, ctx, "no base64 Data (get-records) or kinesis.data "
 		    "(Lambda) string");
 		free(dump);
@@ -853,14 +850,13 @@ page_record(json_t *rec, const struct origin *o, const struct config *cfg,
 	text = json_string_value(data);
 	n = json_string_length(data);
 	if ((bytes = malloc(n / 4 * 3 + 1)) == NULL) {
-		reject(o, field, text, n, fn, ctx, "out of memory");
+		reject(o, text, n, fn, ctx, "out of memory");
 		return;
 	}
 	if ((len = base64_decode(text, n, bytes, &why)) < 0) {
-		reject(o, field, text, n, fn, ctx, "Data is not base64: %s",
+		reject(o, text, n, fn, ctx, "Data is not base64: %s",
 		    why);
-	} else if ((event = decode_json((char *)bytes, (size_t)len, o, field,
-	    fn, ctx)) != NULL) {
+	} else if ((event = decode_json((char *)bytes, (size_t)len, o, fn, ctx)) != NULL) {
 		event_record(event, o, (char *)bytes, (size_t)len, cfg, fn,
 		    ctx);
 		json_decref(event);
@@ -880,7 +876,7 @@ parse_value(const char *buf, size_t len, const struct origin *where,
 	json_t *root, *records, *rec;
 	size_t i;
 
-	if ((root = decode_json(buf, len, &o, "", fn, ctx)) == NULL)
+	if ((root = decode_json(buf, len, &o, fn, ctx)) == NULL)
 		return;
 	records = json_object_get(root, "Records");
 	if (json_is_array(records) &&
