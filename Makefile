@@ -44,7 +44,10 @@ run: deps
 	$(MAKE) agentev
 	./agentev acw samples/shift.ndjson
 
-check: agentev
+tests/unit: tests/unit.c $(LIBOBJS) agentev.h
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/unit.c $(LIBOBJS) $(LDLIBS)
+
+check: agentev tests/unit
 	sh tests/run.sh
 
 install: agentev
