@@ -13,8 +13,8 @@ ALL_CPPFLAGS = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(JANSSON_CFLAGS) $(C
 ALL_CFLAGS = $(WARNFLAGS) $(CFLAGS)
 LDLIBS = $(JANSSON_LIBS)
 
-OBJS = agentev.o parse.o frame.o acw.o events.o output.o
-LIBOBJS = parse.o frame.o acw.o events.o output.o
+OBJS = agentev.o $(LIBOBJS)
+LIBOBJS = parse.o frame.o acw.o events.o summary.o bucket.o output.o
 
 all: agentev
 

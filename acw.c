@@ -29,6 +29,13 @@ const char *const status_columns[] = {
 const size_t status_ncolumns = sizeof(status_columns) /
     sizeof(status_columns[0]);
 
+const char *const activity_columns[] = {
+	"agent_arn", "username", "activity", "start", "end", "duration_s",
+	"ended_by"
+};
+const size_t activity_ncolumns = sizeof(activity_columns) /
+    sizeof(activity_columns[0]);
+
 #define HOUR_MS		(3600 * (int64_t)1000)
 #define DUP_GENERATION	(12 * HOUR_MS)	/* ids live 12 to 24 hours */
 #define DUP_MAX		4096		/* ids per generation */
@@ -52,6 +59,17 @@ struct acw {
 
 enum session { SESSION_UNKNOWN, SESSION_OPEN, SESSION_CLOSED };
 
+/* A contact the summary has counted, while the snapshot lists it. */
+struct counted {
+	uint64_t	 id;		/* ContactId hash */
+	unsigned	 states;	/* 1 connected, 2 missed, 4 rejected */
+};
+
+struct engine;
+struct agent;
+typedef void	(*piece_fn)(struct engine *, struct agent *, const void *,
+		    int64_t, int64_t, const char *);
+
 struct agent {
 	char		*arn;
 	char		*username;
@@ -66,6 +84,10 @@ struct agent {
 	char		*status_name;
 	char		*status_type;
 	int64_t		 status_start;
+	/* the activity interval in progress */
+	char		*activity;	/* NULL when none */
+	enum activity	 activity_kind;
+	int64_t		 activity_start;
 	/* contacts in ACW */
 	struct acw	*acws;
 	size_t		 nacws;
@@ -75,6 +97,11 @@ struct agent {
 	/* duplicate detection: two generations of EventIds */
 	struct idset	 ids[2];
 	int64_t		 ids_since;	/* when ids[0] was started */
+	/* summary */
+	struct tallies	 tallies;
+	struct counted	*counted;
+	size_t		 ncounted;
+	size_t		 counted_cap;
 };
 
 struct engine {
@@ -235,30 +262,61 @@ agent_get(struct engine *e, const char *arn)
 	return a;
 }
 
+/*
+ * Hand [start, end) to piece() once per bucket it touches (once without
+ * -i); the pieces cut at a bucket boundary end with "SPLIT".  An open
+ * interval (end < 0) is one piece.
+ */
 static void
-acw_row(struct engine *e, struct agent *a, const struct acw *w,
+split(struct engine *e, struct agent *a, const void *arg, int64_t start,
+    int64_t end, const char *ended_by, piece_fn piece)
+{
+	int64_t next;
+
+	if (bucket_enabled() && end >= 0)
+		while ((next = bucket_next(bucket_start(start))) < end) {
+			piece(e, a, arg, start, next, "SPLIT");
+			start = next;
+		}
+	piece(e, a, arg, start, end, ended_by);
+}
+
+static void
+acw_piece(struct engine *e, struct agent *a, const void *arg, int64_t start,
     int64_t end, const char *ended_by)
 {
+	const struct acw *w = arg;
 	struct cell cells[10];
 
-	if (e->command != CMD_ACW)
-		return;
 	cells[0] = C_STR(a->arn);
 	cells[1] = C_STR(a->username);
 	cells[2] = C_STR(w->contact_id);
 	cells[3] = C_STR(w->channel);
 	cells[4] = C_STR(w->initiation_method);
 	cells[5] = C_STR(w->queue ? w->queue : "");
-	cells[6] = C_TIME(w->start);
-	if (end < 0) {
-		cells[7] = C_NULL;
-		cells[8] = C_NULL;
-	} else {
-		cells[7] = C_TIME(end);
-		cells[8] = C_MS(end - w->start);
-	}
+	cells[6] = C_TIME(start);
+	cells[7] = end < 0 ? C_NULL : C_TIME(end);
+	cells[8] = end < 0 ? C_NULL : C_MS(end - start);
 	cells[9] = C_STR(ended_by);
 	(void)out_row(e->out, cells);
+}
+
+static void
+acw_row(struct engine *e, struct agent *a, const struct acw *w,
+    int64_t end, const char *ended_by)
+{
+	struct tally *t;
+
+	if (e->command == CMD_ACW)
+		split(e, a, w, w->start, end, ended_by, acw_piece);
+	else if (e->command == CMD_SUMMARY && end >= 0) {
+		/* an ACW counts whole where it ended */
+		t = tally_get(&a->tallies, bucket_start(end));
+		t->acw_count++;
+		t->acw_total += end - w->start;
+		if (end - w->start > t->acw_max)
+			t->acw_max = end - w->start;
+	}
 }
 
 static struct acw *
@@ -397,24 +455,32 @@ status_type(const char *type, const char *name)
 }
 
 static void
-status_close(struct engine *e, struct agent *a, int64_t end,
-    const char *ended_by)
+status_piece(struct engine *e, struct agent *a, const void *arg,
+    int64_t start, int64_t end, const char *ended_by)
 {
 	struct cell cells[8];
 
+	(void)arg;
+	cells[0] = C_STR(a->arn);
+	cells[1] = C_STR(a->username);
+	cells[2] = C_STR(a->status_name);
+	cells[3] = C_STR(a->status_type);
+	cells[4] = C_TIME(start);
+	cells[5] = end < 0 ? C_NULL : C_TIME(end);
+	cells[6] = end < 0 ? C_NULL : C_MS(end - start);
+	cells[7] = C_STR(ended_by);
+	(void)out_row(e->out, cells);
+}
+
+static void
+status_close(struct engine *e, struct agent *a, int64_t end,
+    const char *ended_by)
+{
 	if (end >= 0 && end < a->status_start)
 		end = a->status_start;
-	if (e->command == CMD_STATUS) {
-		cells[0] = C_STR(a->arn);
-		cells[1] = C_STR(a->username);
-		cells[2] = C_STR(a->status_name);
-		cells[3] = C_STR(a->status_type);
-		cells[4] = C_TIME(a->status_start);
-		cells[5] = end < 0 ? C_NULL : C_TIME(end);
-		cells[6] = end < 0 ? C_NULL : C_MS(end - a->status_start);
-		cells[7] = C_STR(ended_by);
-		(void)out_row(e->out, cells);
-	}
+	if (e->command == CMD_STATUS)
+		split(e, a, NULL, a->status_start, end, ended_by,
+		    status_piece);
 	free(a->status_arn);
 	free(a->status_name);
 	free(a->status_type);
@@ -456,8 +522,6 @@ status_apply(struct engine *e, struct agent *a, const struct event *ev)
 	case EV_LOGIN:
 		if (a->status_open)
 			status_close(e, a, ev->time, "CHANGE");
-		a->session = SESSION_OPEN;
-		a->login_time = ev->time;
 		if (s->present)
 			status_open(a, s, s->status_start > ev->time ?
 			    s->status_start : ev->time);
@@ -465,7 +529,6 @@ status_apply(struct engine *e, struct agent *a, const struct event *ev)
 	case EV_LOGOUT:
 		if (a->status_open)
 			status_close(e, a, ev->time, "LOGOUT");
-		a->session = SESSION_CLOSED;
 		return;
 	default:
 		break;
@@ -482,6 +545,184 @@ status_apply(struct engine *e, struct agent *a, const struct event *ev)
 			start = a->status_start;
 		status_close(e, a, start, "CHANGE");
 		status_open(a, s, start);
+	}
+}
+
+
+/*
+ * What the agent is doing, by the service's precedence: Error > Missed >
+ * Rejected > On contact > After contact work > Incoming > a custom status
+ * > Available; Offline with no contacts is Offline.
+ */
+static const char *
+activity_of(const struct snapshot *s, enum activity *kind)
+{
+	static const struct {
+		enum contact_state	 state;
+		enum activity		 kind;
+		const char		*name;
+	} ranks[] = {
+		{ CS_ERROR, ACT_ERROR, "Error" },
+		{ CS_MISSED, ACT_ERROR, "Missed" },
+		{ CS_REJECTED, ACT_ERROR, "Rejected" },
+		{ CS_CONNECTED, ACT_ON_CONTACT, "On contact" },
+		{ CS_CONNECTED_ONHOLD, ACT_ON_CONTACT, "On contact" },
+		{ CS_PAUSED, ACT_ON_CONTACT, "On contact" },
+		{ CS_ENDED, ACT_ACW, "After contact work" },
+		{ CS_INCOMING, ACT_INCOMING, "Incoming" },
+		{ CS_PENDING, ACT_INCOMING, "Incoming" },
+		{ CS_CONNECTING, ACT_INCOMING, "Incoming" },
+	};
+	size_t r, i;
+
+	if (strcmp(s->status_name, "Error") == 0) {
+		*kind = ACT_ERROR;
+		return "Error";
+	}
+	for (r = 0; r < sizeof(ranks) / sizeof(ranks[0]); r++)
+		for (i = 0; i < s->ncontacts; i++)
+			if (s->contacts[i].state == ranks[r].state) {
+				*kind = ranks[r].kind;
+				return ranks[r].name;
+			}
+	if (strcmp(s->status_name, "Available") == 0)
+		*kind = ACT_AVAILABLE;
+	else if (strcmp(s->status_name, "Offline") == 0)
+		*kind = ACT_OFFLINE;
+	else
+		*kind = ACT_CUSTOM;
+	return s->status_name;
+}
+
+static void
+activity_piece(struct engine *e, struct agent *a, const void *arg,
+    int64_t start, int64_t end, const char *ended_by)
+{
+	struct cell cells[7];
+
+	(void)arg;
+	if (e->command == CMD_SUMMARY) {
+		if (end >= 0)
+			tally_get(&a->tallies, bucket_start(start))->
+			    ms[a->activity_kind] += end - start;
+		return;
+	}
+	cells[0] = C_STR(a->arn);
+	cells[1] = C_STR(a->username);
+	cells[2] = C_STR(a->activity);
+	cells[3] = C_TIME(start);
+	cells[4] = end < 0 ? C_NULL : C_TIME(end);
+	cells[5] = end < 0 ? C_NULL : C_MS(end - start);
+	cells[6] = C_STR(ended_by);
+	(void)out_row(e->out, cells);
+}
+
+static void
+activity_close(struct engine *e, struct agent *a, int64_t end,
+    const char *ended_by)
+{
+	if (end >= 0 && end < a->activity_start)
+		end = a->activity_start;
+	if (e->command == CMD_ACTIVITY || e->command == CMD_SUMMARY)
+		split(e, a, NULL, a->activity_start, end, ended_by,
+		    activity_piece);
+	free(a->activity);
+	a->activity = NULL;
+}
+
+static void
+activity_open(struct agent *a, const struct snapshot *s, int64_t start)
+{
+	a->activity = xstrdup(activity_of(s, &a->activity_kind));
+	a->activity_start = start;
+}
+
+/*
+ * Activity intervals tile each session like status intervals, with their
+ * boundaries at the EventTimestamp of the event that shows the change.
+ */
+static void
+activity_apply(struct engine *e, struct agent *a, const struct event *ev)
+{
+	const struct snapshot *s = &ev->cur;
+	enum activity kind;
+
+	switch (ev->type) {
+	case EV_LOGIN:
+		if (a->activity != NULL)
+			activity_close(e, a, ev->time, "CHANGE");
+		if (s->present)
+			activity_open(a, s, ev->time);
+		return;
+	case EV_LOGOUT:
+		if (a->activity != NULL)
+			activity_close(e, a, ev->time, "LOGOUT");
+		return;
+	default:
+		break;
+	}
+	if (a->session == SESSION_CLOSED || !s->present)
+		return;
+	if (a->activity == NULL)
+		activity_open(a, s, ev->time);
+	else if (strcmp(a->activity, activity_of(s, &kind)) != 0) {
+		activity_close(e, a, ev->time, "CHANGE");
+		activity_open(a, s, ev->time);
+	}
+}
+
+/*
+ * Count each contact once per agent in the summary, in the bucket of the
+ * event that first shows it connected, missed or rejected.  Contacts are
+ * remembered while the agent's snapshot lists them.
+ */
+static void
+count_contacts(struct agent *a, const struct event *ev)
+{
+	const struct contact *c;
+	struct counted *k;
+	struct tally *t;
+	size_t i, j;
+	unsigned bit;
+
+	/* forget the contacts the snapshot no longer lists */
+	for (j = a->ncounted; j-- > 0; ) {
+		for (i = 0; i < ev->cur.ncontacts; i++)
+			if (hash(ev->cur.contacts[i].id) == a->counted[j].id)
+				break;
+		if (i == ev->cur.ncontacts)
+			a->counted[j] = a->counted[--a->ncounted];
+	}
+	for (i = 0; i < ev->cur.ncontacts; i++) {
+		c = &ev->cur.contacts[i];
+		bit = c->state == CS_CONNECTED ? 1 : c->state == CS_MISSED ? 2 :
+		    c->state == CS_REJECTED ? 4 : 0;
+		if (bit == 0)
+			continue;
+		for (j = 0; j < a->ncounted; j++)
+			if (a->counted[j].id == hash(c->id))
+				break;
+		if (j == a->ncounted) {
+			if (a->ncounted == a->counted_cap) {
+				a->counted_cap = a->counted_cap ?
+				    a->counted_cap * 2 : 4;
+				a->counted = xrealloc(a->counted,
+				    a->counted_cap, sizeof(*a->counted));
+			}
+			a->counted[a->ncounted++] = (struct counted){
+			    hash(c->id), 0 };
+		}
+		k = &a->counted[j];
+		if (k->states & bit)
+			continue;
+		k->states |= bit;
+		t = tally_get(&a->tallies, bucket_start(ev->time));
+		if (bit == 1)
+			t->connected++;
+		else if (bit == 2)
+			t->missed++;
+		else
+			t->rejected++;
 	}
 }
 
@@ -519,11 +760,25 @@ engine_apply(struct engine *e, struct event *ev, const struct origin *o)
 	if (e->command == CMD_EVENTS)
 		events_rows(e->out, ev, prev, a->username);
 	acw_apply(e, a, ev, prev, in_order);
-	if (in_order)
-		status_apply(e, a, ev);
 	if (!in_order) {
 		event_free(ev);
 		return;
+	}
+	status_apply(e, a, ev);
+	activity_apply(e, a, ev);
+	if (ev->type == EV_LOGIN)
+		a->session = SESSION_OPEN;
+	else if (ev->type == EV_LOGOUT)
+		a->session = SESSION_CLOSED;
+	if (e->command == CMD_SUMMARY) {
+		struct tally *t = tally_get(&a->tallies, bucket_start(ev->time));
+
+		if (!t->has_events)
+			t->first_event = ev->time;
+		t->has_events = 1;
+		t->last_event = ev->time;
+		if (ev->cur.present)
+			count_contacts(a, ev);
 	}
 	a->seen = 1;
 	a->last_time = ev->time;
@@ -547,6 +802,11 @@ engine_finish(struct engine *e)
 			acw_row(e, a, &a->acws[j], -1, "OPEN");
 		if (a->status_open)
 			status_close(e, a, -1, "OPEN");
+		if (a->activity != NULL)
+			activity_close(e, a, -1, "OPEN");
+		if (e->command == CMD_SUMMARY)
+			summary_rows(e->out, a->arn, a->username,
+			    &a->tallies);
 	}
 }
 
@@ -566,6 +826,9 @@ engine_free(struct engine *e)
 		free(a->status_arn);
 		free(a->status_name);
 		free(a->status_type);
+		free(a->activity);
+		free(a->tallies.v);
+		free(a->counted);
 		for (j = 0; j < a->nacws; j++)
 			free_acw(&a->acws[j]);
 		free(a->acws);

@@ -35,6 +35,8 @@ static const struct {
 	{ "events", CMD_EVENTS },
 	{ "acw", CMD_ACW },
 	{ "status", CMD_STATUS },
+	{ "activity", CMD_ACTIVITY },
+	{ "summary", CMD_SUMMARY },
 };
 
 /* Everything one run needs while it reads. */
@@ -53,16 +55,16 @@ struct run {
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: agentev [-HhsV] [-f format] [-m size] "
-	    "[-r rejects] [-z zone] command [file ...]\n");
+	fprintf(stderr, "usage: agentev [-HhsV] [-f format] [-i interval] "
+	    "[-m size] [-r rejects] [-z zone] command [file ...]\n");
 	exit(2);
 }
 
 static void
 help(void)
 {
-	printf("usage: agentev [-HhsV] [-f format] [-m size] [-r rejects] "
-	    "[-z zone] command [file ...]\n"
+	printf("usage: agentev [-HhsV] [-f format] [-i interval] [-m size] "
+	    "[-r rejects] [-z zone] command [file ...]\n"
 	    "\n"
 	    "Read Amazon Connect agent events from the files (standard input "
 	    "when none\nor '-') and write one table on standard output.\n"
@@ -72,11 +74,15 @@ help(void)
 	    "  events   one row per change seen in an event\n"
 	    "  acw      one row per contact's after-contact work\n"
 	    "  status   agent-status intervals tiling each login session\n"
+	    "  activity intervals of what the agent was doing\n"
+	    "  summary  totals per agent (and per bucket with -i)\n"
 	    "\n"
 	    "options:\n"
 	    "  -f format   csv (default), tsv or json\n"
 	    "  -H          no header line\n"
 	    "  -h          this help\n"
+	    "  -i interval split rows into buckets of local time: 15m, 30m, "
+	    "1h, 1d, ...\n"
 	    "  -m size     largest record accepted, bytes or with k, M, G "
 	    "(default 64M)\n"
 	    "  -r rejects  write each rejected record to this file, one "
@@ -284,14 +290,15 @@ same_file(const struct stat *a, const char *path)
  */
 static int
 parse_options(int argc, char *argv[], struct run *r, char ***operands,
-    enum out_format *format, int *header, const char **zone)
+    enum out_format *format, int *header, const char **zone,
+    const char **interval)
 {
 	int ch, nops = 0;
 
 	if ((*operands = calloc((size_t)argc + 1, sizeof(char *))) == NULL)
 		fatal_oom();
 	while (optind < argc) {
-		if ((ch = getopt(argc, argv, "f:Hhm:r:sVz:")) == -1) {
+		if ((ch = getopt(argc, argv, "f:Hhi:m:r:sVz:")) == -1) {
 			if (strcmp(argv[optind - 1], "--") == 0 &&
 			    optind > 1) {
 				while (optind < argc)
@@ -322,6 +329,9 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 		case 'h':
 			help();
 			exit(0);
+		case 'i':
+			*interval = optarg;
+			break;
 		case 'm':
 			if (parse_size(optarg, &r->config.max_record) == -1) {
 				warnx("invalid size: %s", optarg);
@@ -354,7 +364,7 @@ main(int argc, char *argv[])
 	static struct run run;
 	struct run *r = &run;
 	enum out_format format = OUT_CSV;
-	const char *zone = NULL;
+	const char *zone = NULL, *interval = NULL;
 	const char *const *columns = NULL;
 	size_t ncolumns = 0, i;
 	struct framer *f;
@@ -363,7 +373,7 @@ main(int argc, char *argv[])
 
 	r->config.max_record = DEFAULT_MAX;
 	nops = parse_options(argc, argv, r, &operands, &format, &header,
-	    &zone);
+	    &zone, &interval);
 	if (nops == 0) {
 		warnx("no command given");
 		usage();
@@ -378,6 +388,10 @@ main(int argc, char *argv[])
 	r->command = commands[i].command;
 	if (zone != NULL && out_set_zone(zone) == -1) {
 		warnx("unknown time zone: %s", zone);
+		usage();
+	}
+	if (interval != NULL && bucket_set(interval) == -1) {
+		warnx("invalid interval: %s (e.g. 15m, 30m, 1h, 1d)", interval);
 		usage();
 	}
 	if (r->rejects_path != NULL) {
@@ -415,6 +429,14 @@ main(int argc, char *argv[])
 	case CMD_STATUS:
 		columns = status_columns;
 		ncolumns = status_ncolumns;
+		break;
+	case CMD_ACTIVITY:
+		columns = activity_columns;
+		ncolumns = activity_ncolumns;
+		break;
+	case CMD_SUMMARY:
+		columns = summary_columns;
+		ncolumns = summary_ncolumns;
 		break;
 	}
 	if (columns != NULL &&

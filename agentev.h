@@ -151,7 +151,36 @@ int	 frame_feed(struct framer *, const char *, size_t, value_fn, void *);
 void	 frame_end(struct framer *, value_fn, void *);
 
 /* acw.c: per-agent state, the acw and status tables */
-enum command { CMD_CHECK, CMD_EVENTS, CMD_ACW, CMD_STATUS };
+enum command {
+	CMD_CHECK, CMD_EVENTS, CMD_ACW, CMD_STATUS, CMD_ACTIVITY, CMD_SUMMARY
+};
+
+/* What an agent is doing, as the summary columns group it. */
+enum activity {
+	ACT_AVAILABLE, ACT_INCOMING, ACT_ON_CONTACT, ACT_ACW, ACT_CUSTOM,
+	ACT_OFFLINE, ACT_ERROR, ACT_NKINDS
+};
+
+/* Totals of one agent in one bucket (bucket 0 without -i). */
+struct tally {
+	int64_t		 bucket;
+	int		 has_events;
+	int64_t		 first_event;
+	int64_t		 last_event;
+	int64_t		 ms[ACT_NKINDS];
+	uint64_t	 connected;
+	uint64_t	 missed;
+	uint64_t	 rejected;
+	uint64_t	 acw_count;
+	int64_t		 acw_total;
+	int64_t		 acw_max;
+};
+
+struct tallies {
+	struct tally	*v;		/* in bucket order */
+	size_t		 n;
+	size_t		 cap;
+};
 
 /* What a run counted, for the summary line and the exit status. */
 struct counts {
@@ -171,6 +200,21 @@ extern const char *const acw_columns[];
 extern const size_t acw_ncolumns;
 extern const char *const status_columns[];
 extern const size_t status_ncolumns;
+extern const char *const activity_columns[];
+extern const size_t activity_ncolumns;
+
+/* summary.c */
+struct tally	*tally_get(struct tallies *, int64_t);
+void	 summary_rows(struct output *, const char *, const char *,
+	    const struct tallies *);
+extern const char *const summary_columns[];
+extern const size_t summary_ncolumns;
+
+/* bucket.c: -i */
+int	 bucket_set(const char *);
+int	 bucket_enabled(void);
+int64_t	 bucket_start(int64_t);
+int64_t	 bucket_next(int64_t);
 
 /* events.c: the events table */
 void	 events_rows(struct output *, const struct event *,
@@ -201,6 +245,7 @@ void	 out_free(struct output *);
 int	 out_row(struct output *, const struct cell *);
 int	 out_set_zone(const char *);
 int	 out_error(void);
+int64_t	 out_zone_offset(int64_t);
 size_t	 out_format_time(char *, size_t, int64_t);
 void	 out_field(FILE *, enum out_format, const char *, size_t);
 

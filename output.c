@@ -92,6 +92,18 @@ floor_div(int64_t a, int64_t b)
 	return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
+/* The offset from UTC, in ms, of the -z zone at ms since the epoch. */
+int64_t
+out_zone_offset(int64_t ms)
+{
+	time_t t = (time_t)floor_div(ms, 1000);
+	struct tm tm;
+
+	if (!use_zone || localtime_r(&t, &tm) == NULL)
+		return 0;
+	return (int64_t)tm.tm_gmtoff * 1000;
+}
+
 /* Format ms since the epoch as ISO 8601 with milliseconds. */
 size_t
 out_format_time(char *buf, size_t size, int64_t ms)
@@ -103,15 +115,10 @@ out_format_time(char *buf, size_t size, int64_t ms)
 	int n;
 
 	if (use_zone) {
-		struct tm tm;
-		time_t t = (time_t)secs;
-
-		if (localtime_r(&t, &tm) != NULL) {
-			offset = tm.tm_gmtoff;
-			snprintf(zone, sizeof(zone), "%c%02ld:%02ld",
-			    offset < 0 ? '-' : '+', labs(offset) / 3600,
-			    labs(offset) / 60 % 60);
-		}
+		offset = (long)(out_zone_offset(ms) / 1000);
+		snprintf(zone, sizeof(zone), "%c%02ld:%02ld",
+		    offset < 0 ? '-' : '+', labs(offset) / 3600,
+		    labs(offset) / 60 % 60);
 	}
 	secs += offset;
 	days = floor_div(secs, 86400);

@@ -20,6 +20,7 @@ import json
 import os
 import random
 import re
+import signal
 import sys
 import time
 import uuid
@@ -951,7 +952,8 @@ def shift_agents(world, seed):
         (3, "CONNECTED"), (90, "ENDED"), (600, "CLEAR")]))  # ACW still open
 
     # Priya: three concurrent chats, a rejected chat, a task that pauses,
-    # lunch whose STATE_CHANGE went missing.
+    # a break that clears two chats in ACW, and a lunch whose STATE_CHANGE
+    # went missing (only the next HEART_BEAT shows it).
     priya.at(ms(62), priya.act_login)
     priya.at(ms(79), priya.act_status, "Available")
     priya.at(ms(100), priya.act_offer, chat([
@@ -967,13 +969,18 @@ def shift_agents(world, seed):
         (9, "CONNECTED"), (80, "PAUSED"), (100, "CONNECTED"),
         (70, "ENDED"), (33, "CLEAR")]))
     priya.at(ms(760), priya.act_offer, chat([
-        (5, "CONNECTED"), (150, "ENDED"), (25, "CLEAR")],
+        (5, "CONNECTED"), (150, "ENDED"), (300, "CLEAR")],
         queue=q["Billing"]))
-    priya.at(ms(1100), priya.act_status, "Lunch", True)   # STATE_CHANGE lost
-    priya.at(ms(1100 + 720), priya.act_status, "Available")
-    priya.at(ms(1880), priya.act_offer, chat([
+    priya.at(ms(800), priya.act_offer, chat([
+        (6, "CONNECTED"), (124, "ENDED"), (300, "CLEAR")]))
+    # Choosing Break clears both chats in ACW in one event.
+    priya.at(ms(1000), priya.act_status, "Break")
+    priya.at(ms(1300), priya.act_status, "Available")
+    priya.at(ms(1320), priya.act_status, "Lunch", True)   # STATE_CHANGE lost
+    priya.at(ms(1920), priya.act_status, "Available")
+    priya.at(ms(1940), priya.act_offer, chat([
         (4, "CONNECTED"), (300, "ENDED"), (30, "CLEAR")]))
-    priya.at(ms(1905), priya.act_offer, chat([
+    priya.at(ms(1960), priya.act_offer, chat([
         (8, "CONNECTED"), (200, "ENDED"), (40, "CLEAR")]))
 
     # Chloé: Training set before login, an ERROR contact, logout in ACW.
@@ -988,7 +995,8 @@ def shift_agents(world, seed):
         (9, "CONNECTED"), (115, "ENDED"), (300, "CLEAR")]))
     chloe.at(ms(870 + 9 + 115 + 20), chloe.act_logout)   # in ACW
 
-    # Mei: Offline without logout, coaching, a normal logout.
+    # Mei: Offline without logout, coaching, a normal logout with heartbeats
+    # after it, and a second session.
     mei.at(ms(12), mei.act_login)
     mei.at(ms(27), mei.act_status, "Available")
     mei.at(ms(50), mei.act_offer, voice("INBOUND", q["Support"], [
@@ -1004,6 +1012,10 @@ def shift_agents(world, seed):
         (40, "ENDED"), (20, "CLEAR")]))
     mei.at(ms(1140), mei.act_status, "Offline")
     mei.at(ms(1165), mei.act_logout)
+    mei.at(ms(1750), mei.act_login)                     # second session
+    mei.at(ms(1762), mei.act_status, "Available")
+    mei.at(ms(1800), mei.act_offer, voice("INBOUND", q["Support"], [
+        (4, "CONNECTED"), (95, "ENDED"), (21, "CLEAR")]))
 
     # Duplicates: one delivered twice in a row, one again minutes later.
     jose.at(ms(74), setattr_action(jose, "force_dup", "next"))
@@ -1084,11 +1096,12 @@ def main():
                    help="shift: the fixed four-agent sample of samples/ "
                    "(ignores --agents and --hours)")
     args = p.parse_args()
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     if args.agents < 1 or args.hours <= 0 or not 0 <= args.dup_rate <= 1:
         p.error("need --agents >= 1, --hours > 0, 0 <= --dup-rate <= 1")
 
     if args.scenario == "shift":
-        world = World(args.seed, args.start, args.start + 36 * MINUTE)
+        world = World(args.seed, args.start, args.start + 40 * MINUTE)
         agents = shift_agents(world, args.seed)
     else:
         world = World(args.seed, args.start,
