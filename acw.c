@@ -380,17 +380,6 @@ fill_acw(struct acw *w, const struct contact *c)
 	w->start = c->state_start;
 }
 
-static const struct contact *
-find_contact(const struct snapshot *s, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < s->ncontacts; i++)
-		if (strcmp(s->contacts[i].id, id) == 0)
-			return &s->contacts[i];
-	return NULL;
-}
-
 /*
  * ACW per contact: it starts at the StateStartTimestamp of ENDED and ends
  * at the EventTimestamp of the first event whose current snapshot no
@@ -410,7 +399,7 @@ acw_apply(struct engine *e, struct agent *a, const struct event *ev,
 		for (i = 0; i < prev->ncontacts; i++) {
 			c = &prev->contacts[i];
 			if (c->state != CS_ENDED ||
-			    find_contact(&ev->cur, c->id) != NULL)
+			    snapshot_contact(&ev->cur, c->id) != NULL)
 				continue;
 			if ((w = find_acw(a, c->id)) != NULL)
 				end_acw(e, a, w, ev->time, ended_by);
@@ -425,7 +414,7 @@ acw_apply(struct engine *e, struct agent *a, const struct event *ev,
 	/* what the current snapshot no longer lists has ended too */
 	for (i = a->nacws; i-- > 0; )
 		if (!ev->cur.present || ev->type == EV_LOGOUT ||
-		    find_contact(&ev->cur, a->acws[i].contact_id) == NULL)
+		    snapshot_contact(&ev->cur, a->acws[i].contact_id) == NULL)
 			end_acw(e, a, &a->acws[i], ev->time, ended_by);
 	for (i = 0; i < ev->cur.ncontacts; i++) {
 		c = &ev->cur.contacts[i];
@@ -507,6 +496,24 @@ same_status(const struct agent *a, const struct snapshot *s)
 	    s->status_start <= a->status_start;
 }
 
+/* Follow the status shown in snapshot s. */
+static void
+status_see(struct engine *e, struct agent *a, const struct snapshot *s)
+{
+	int64_t start = s->status_start;
+
+	if (a->session == SESSION_OPEN && start < a->login_time)
+		start = a->login_time;
+	if (!a->status_open) {
+		status_open(a, s, start);
+	} else if (!same_status(a, s)) {
+		if (start < a->status_start)
+			start = a->status_start;
+		status_close(e, a, start, "CHANGE");
+		status_open(a, s, start);
+	}
+}
+
 /*
  * Status intervals tile each login session: LOGIN opens a session (the
  * first interval is clipped to it), each status ends where the next one
@@ -516,7 +523,6 @@ static void
 status_apply(struct engine *e, struct agent *a, const struct event *ev)
 {
 	const struct snapshot *s = &ev->cur;
-	int64_t start;
 
 	switch (ev->type) {
 	case EV_LOGIN:
@@ -535,19 +541,11 @@ status_apply(struct engine *e, struct agent *a, const struct event *ev)
 	}
 	if (a->session == SESSION_CLOSED || !s->present)
 		return;
-	start = s->status_start;
-	if (a->session == SESSION_OPEN && start < a->login_time)
-		start = a->login_time;
-	if (!a->status_open) {
-		status_open(a, s, start);
-	} else if (!same_status(a, s)) {
-		if (start < a->status_start)
-			start = a->status_start;
-		status_close(e, a, start, "CHANGE");
-		status_open(a, s, start);
-	}
+	/* the event's own previous snapshot may show a change we missed */
+	if (ev->prev.present)
+		status_see(e, a, &ev->prev);
+	status_see(e, a, s);
 }
-
 
 /*
  * What the agent is doing, by the service's precedence: Error > Missed >

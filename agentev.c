@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@ struct run {
 	struct config	 config;
 	enum command	 command;
 	struct engine	*engine;
+	struct pipeline	*pipeline;
 	struct output	*out;		/* the table; for check only with -f */
 	struct counts	 counts;
 	FILE		*rejects;
@@ -56,15 +58,17 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: agentev [-HhsV] [-f format] [-i interval] "
-	    "[-m size] [-r rejects] [-z zone] command [file ...]\n");
+	    "[-j threads] [-m size] [-r rejects] [-z zone] command "
+	    "[file ...]\n");
 	exit(2);
 }
 
 static void
 help(void)
 {
-	printf("usage: agentev [-HhsV] [-f format] [-i interval] [-m size] "
-	    "[-r rejects] [-z zone] command [file ...]\n"
+	printf("usage: agentev [-HhsV] [-f format] [-i interval] "
+	    "[-j threads] [-m size] [-r rejects] [-z zone] command "
+	    "[file ...]\n"
 	    "\n"
 	    "Read Amazon Connect agent events from the files (standard input "
 	    "when none\nor '-') and write one table on standard output.\n"
@@ -83,6 +87,8 @@ help(void)
 	    "  -h          this help\n"
 	    "  -i interval split rows into buckets of local time: 15m, 30m, "
 	    "1h, 1d, ...\n"
+	    "  -j threads  decode on this many threads (default: online "
+	    "CPUs, at most 8)\n"
 	    "  -m size     largest record accepted, bytes or with k, M, G "
 	    "(default 64M)\n"
 	    "  -r rejects  write each rejected record to this file, one "
@@ -95,6 +101,15 @@ help(void)
 	    "Exit status: 0 clean, 1 records rejected or input/output "
 	    "failed, 2 usage.\n"
 	    "See agentev(1).\n");
+}
+
+/* The default for -j: the online CPUs, at most 8. */
+static int
+default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }
 
 void
@@ -144,13 +159,18 @@ output_failed(struct run *r, int error)
 	err(1, "<stdout>");
 }
 
-/* Write a record to the rejects file on one line (CR and LF become
- * spaces, which in JSON is only whitespace). */
+/*
+ * Write a record to the rejects file on one line: CR and LF become spaces
+ * (in JSON only whitespace) and trailing white space is left out.
+ */
 static void
 write_reject(struct run *r, const char *raw, size_t n)
 {
 	size_t i;
 
+	while (n > 0 && (raw[n - 1] == ' ' || raw[n - 1] == '\t' ||
+	    raw[n - 1] == '\n' || raw[n - 1] == '\r'))
+		n--;
 	if (r->rejects == NULL || n == 0)
 		return;
 	for (i = 0; i < n; i++)
@@ -183,10 +203,10 @@ report(struct run *r, const struct verdict *v, const struct origin *o)
 			cells[0] = C_STR(o->file);
 			cells[1] = C_INT((int64_t)o->line);
 			cells[2] = o->record >= 0 ? C_INT(o->record) : C_NULL;
-			cells[3] = C_STR(v->event_id);
+			cells[3] = C_STR(v->event_id[0] ? v->event_id : NULL);
 			cells[4] = C_STR(p->severity == SEV_WARNING ?
 			    "warning" : "error");
-			cells[5] = C_STR(p->field);
+			cells[5] = C_STR(p->field[0] ? p->field : NULL);
 			cells[6] = C_STR(p->message);
 			(void)out_row(r->out, cells);
 		}
@@ -221,57 +241,79 @@ on_value(void *ctx, const char *buf, size_t n, uint64_t line,
     const char *broken)
 {
 	struct run *r = ctx;
-	struct origin o = { r->file, line, -1 };
-	struct verdict v;
 
-	if (broken == NULL) {
-		parse_value(buf, n, &o, &r->config, on_record, r);
-		return;
-	}
-	memset(&v, 0, sizeof(v));
-	v.nproblems = 1;
-	v.rejected = 1;
-	snprintf(v.problems[0].message, sizeof(v.problems[0].message),
-	    "%s", broken);
-	on_record(r, NULL, &v, &o, buf, n);
+	pipe_value(r->pipeline, r->file, line, buf, n, broken);
+}
+
+/* notice_fn: a problem with an input as a whole. */
+static void
+on_notice(void *ctx, const char *message)
+{
+	struct run *r = ctx;
+
+	fprintf(stderr, "agentev: %s\n", message);
+	r->status = 1;
+}
+
+/* Report a problem with an input, in order with its records. */
+static void	input_problem(struct run *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+static void
+input_problem(struct run *r, const char *fmt, ...)
+{
+	char message[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	pipe_notice(r->pipeline, message);
+}
+
+/* read(2) that retries when interrupted; -1 reports the error. */
+static ssize_t
+read_some(struct run *r, int fd, char *buf, size_t n)
+{
+	ssize_t got;
+
+	while ((got = read(fd, buf, n)) == -1 && errno == EINTR)
+		;
+	if (got == -1)
+		input_problem(r, "%s: %s", r->file, strerror(errno));
+	return got;
 }
 
 /* Read one input (fd) as part of the stream. */
 static void
 read_input(struct run *r, struct framer *f, int fd, char *buf)
 {
-	ssize_t n;
-	int first = 1;
-	char *p;
+	size_t have = 0, skip = 0;
+	ssize_t n = 1;
 
-	frame_begin(f, r->file);
-	while ((n = read(fd, buf, READ_SIZE)) != 0) {
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			warn("%s", r->file);
-			r->status = 1;
-			break;
-		}
-		p = buf;
-		if (first) {
-			first = 0;
-			if (n >= 2 && (unsigned char)p[0] == 0x1f &&
-			    (unsigned char)p[1] == 0x8b) {
-				warnx("%s: gzip-compressed input; decompress "
-				    "it first, e.g. zcat %s | agentev ...",
-				    r->file, r->file);
-				r->status = 1;
-				return;
-			}
-			if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
-				p += 3;
-				n -= 3;
-			}
-		}
-		if (frame_feed(f, p, (size_t)n, on_value, r) == -1)
-			fatal_oom();
+	/* the first three bytes tell gzip and a byte order mark */
+	while (have < 3 && (n = read_some(r, fd, buf + have,
+	    READ_SIZE - have)) > 0)
+		have += (size_t)n;
+	if (n == -1)
+		return;
+	if (have >= 2 && (unsigned char)buf[0] == 0x1f &&
+	    (unsigned char)buf[1] == 0x8b) {
+		input_problem(r, "%s: gzip-compressed input; decompress it "
+		    "first, e.g. zcat %s | agentev ...", r->file,
+		    fd == STDIN_FILENO ? "FILE.gz" : r->file);
+		return;
 	}
+	if (have >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		skip = 3;
+	frame_begin(f, r->file);
+	n = (ssize_t)have;
+	do {
+		if (frame_feed(f, buf + skip, (size_t)n - skip, on_value,
+		    r) == -1)
+			fatal_oom();
+		skip = 0;
+	} while ((n = read_some(r, fd, buf, READ_SIZE)) > 0);
 	frame_end(f, on_value, r);
 }
 
@@ -291,14 +333,17 @@ same_file(const struct stat *a, const char *path)
 static int
 parse_options(int argc, char *argv[], struct run *r, char ***operands,
     enum out_format *format, int *header, const char **zone,
-    const char **interval)
+    const char **interval, int *threads)
 {
 	int ch, nops = 0;
+	long lval;
+	char *end;
 
 	if ((*operands = calloc((size_t)argc + 1, sizeof(char *))) == NULL)
 		fatal_oom();
+	opterr = 0;	/* our own messages, without argv[0] */
 	while (optind < argc) {
-		if ((ch = getopt(argc, argv, "f:Hhi:m:r:sVz:")) == -1) {
+		if ((ch = getopt(argc, argv, ":f:Hhi:j:m:r:sVz:")) == -1) {
 			if (strcmp(argv[optind - 1], "--") == 0 &&
 			    optind > 1) {
 				while (optind < argc)
@@ -332,6 +377,17 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 		case 'i':
 			*interval = optarg;
 			break;
+		case 'j':
+			errno = 0;
+			lval = strtol(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    lval < 1 || lval > 256) {
+				warnx("invalid thread count: %s (1 to 256)",
+				    optarg);
+				usage();
+			}
+			*threads = (int)lval;
+			break;
 		case 'm':
 			if (parse_size(optarg, &r->config.max_record) == -1) {
 				warnx("invalid size: %s", optarg);
@@ -351,7 +407,11 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 		case 'z':
 			*zone = optarg;
 			break;
+		case ':':
+			warnx("option -%c needs an argument", optopt);
+			usage();
 		default:
+			warnx("unknown option -%c", optopt);
 			usage();
 		}
 	}
@@ -369,11 +429,11 @@ main(int argc, char *argv[])
 	size_t ncolumns = 0, i;
 	struct framer *f;
 	char **operands, *buf;
-	int header = 1, nops, k;
+	int header = 1, nops, k, threads = default_threads();
 
 	r->config.max_record = DEFAULT_MAX;
 	nops = parse_options(argc, argv, r, &operands, &format, &header,
-	    &zone, &interval);
+	    &zone, &interval, &threads);
 	if (nops == 0) {
 		warnx("no command given");
 		usage();
@@ -444,6 +504,7 @@ main(int argc, char *argv[])
 	    ncolumns)) == NULL)
 		fatal_oom();
 	r->engine = engine_new(r->command, r->out, &r->counts);
+	r->pipeline = pipe_new(threads, &r->config, on_record, on_notice, r);
 	if ((f = frame_new(r->config.max_record)) == NULL ||
 	    (buf = malloc(READ_SIZE)) == NULL)
 		fatal_oom();
@@ -459,13 +520,13 @@ main(int argc, char *argv[])
 		}
 		r->file = path;
 		if ((fd = open(path, O_RDONLY)) == -1) {
-			warn("%s", path);
-			r->status = 1;
+			input_problem(r, "%s: %s", path, strerror(errno));
 			continue;
 		}
 		read_input(r, f, fd, buf);
 		close(fd);
 	}
+	pipe_finish(r->pipeline);
 	engine_finish(r->engine);
 
 	if (fflush(stdout) == EOF || out_error())
@@ -478,7 +539,7 @@ main(int argc, char *argv[])
 		r->status = 1;
 	if (r->command == CMD_CHECK || r->counts.rejected > 0 ||
 	    r->counts.warnings > 0 || r->counts.out_of_order > 0)
-		fprintf(stderr, "agentev: %" PRIu64 " events read, %" PRIu64
+		fprintf(stderr, "agentev: %" PRIu64 " records read, %" PRIu64
 		    " rejected, %" PRIu64 " duplicates, %" PRIu64
 		    " warnings, %" PRIu64 " out of order\n", r->counts.events,
 		    r->counts.rejected, r->counts.duplicates,

@@ -105,13 +105,14 @@ struct problem {
 };
 
 #define MAX_PROBLEMS	16
+#define MAX_CONTACTS	256	/* per snapshot; the service allows far fewer */
 
 /* What validating one record found. */
 struct verdict {
 	int		 nproblems;	/* may exceed MAX_PROBLEMS */
 	struct problem	 problems[MAX_PROBLEMS];
 	int		 rejected;	/* at least one error */
-	const char	*event_id;	/* for messages, if known */
+	char		 event_id[260];	/* for messages; "" when unknown */
 };
 
 /* Options that reach the record path. */
@@ -130,6 +131,18 @@ struct config {
 typedef void	(*record_fn)(void *, struct event *, const struct verdict *,
 		    const struct origin *, const char *, size_t);
 
+/* A message from the reader, kept in order with the records. */
+typedef void	(*notice_fn)(void *, const char *);
+
+/* pipeline.c: the record path on -j worker threads, applied in order */
+struct pipeline;
+struct pipeline	*pipe_new(int, const struct config *, record_fn, notice_fn,
+		    void *);
+void	 pipe_value(struct pipeline *, const char *, uint64_t, const char *,
+	    size_t, const char *);
+void	 pipe_notice(struct pipeline *, const char *);
+void	 pipe_finish(struct pipeline *);
+
 /* parse.c */
 void	 parse_value(const char *, size_t, const struct origin *,
 	    const struct config *, record_fn, void *);
@@ -138,6 +151,8 @@ int	 parse_event(json_t *, const struct config *, struct event *,
 	    struct verdict *);
 void	 event_clear(struct event *);
 void	 event_free(struct event *);
+const struct contact *snapshot_contact(const struct snapshot *,
+	    const char *);
 const char *contact_state_name(enum contact_state);
 
 /* frame.c: cutting a byte stream into JSON values */

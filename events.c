@@ -50,17 +50,6 @@ row(struct row_ctx *r, const char *change, const char *field,
 	(void)out_row(r->out, cells);
 }
 
-static const struct contact *
-find_contact(const struct snapshot *s, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < s->ncontacts; i++)
-		if (strcmp(s->contacts[i].id, id) == 0)
-			return &s->contacts[i];
-	return NULL;
-}
-
 static void
 config_row(struct row_ctx *r, const char *field, const char *from,
     const char *to)
@@ -90,7 +79,7 @@ diff(struct row_ctx *r, const struct snapshot *p, const struct snapshot *c)
 		    c->next_status);
 	for (i = 0; i < c->ncontacts; i++) {
 		cc = &c->contacts[i];
-		pc = find_contact(p, cc->id);
+		pc = snapshot_contact(p, cc->id);
 		if (pc == NULL)
 			row(r, "CONTACT", "State", cc, NULL, cc->state_name);
 		else if (!same(pc->state_name, cc->state_name) ||
@@ -100,7 +89,7 @@ diff(struct row_ctx *r, const struct snapshot *p, const struct snapshot *c)
 	}
 	for (i = 0; i < p->ncontacts; i++) {
 		pc = &p->contacts[i];
-		if (find_contact(c, pc->id) == NULL)
+		if (snapshot_contact(c, pc->id) == NULL)
 			row(r, "CONTACT", "State", pc, pc->state_name, NULL);
 	}
 	config_row(r, "RoutingProfile", p->routing_profile,

@@ -96,7 +96,8 @@ emit(struct framer *f, size_t end, value_fn fn, void *ctx)
 	if (f->oversized) {
 		reason = "record longer than the limit (see -m)";
 		n = 0;
-	}
+	} else if (n > f->max_value)
+		reason = "record longer than the limit (see -m)";
 	fn(ctx, f->buf + f->start, n, f->start_line, reason);
 	f->start = end;
 	f->reason = NULL;
@@ -176,6 +177,11 @@ scan(struct framer *f, value_fn fn, void *ctx)
 				;
 			} else if (c == '"') {
 				begin_value(f, M_TOPSTRING);
+			} else if (c == ',' || c == ':' || c == '}' ||
+			    c == ']') {
+				/* the rest of a broken value: skip it whole */
+				begin_value(f, M_RESYNC);
+				f->reason = "unexpected text between records";
 			} else if (c != ' ' && c != '\t' && c != '\n' &&
 			    c != '\r') {
 				begin_value(f, M_SCALAR);

@@ -624,7 +624,11 @@ check_snapshot(struct vctx *x, json_t *obj, const char *key, enum need need,
 		check_configuration(x, j, s);
 		leave(x, o);
 	}
-	if ((j = get(x, snap, "Contacts", JSON_ARRAY, REQUIRED))) {
+	if ((j = get(x, snap, "Contacts", JSON_ARRAY, REQUIRED)) &&
+	    json_array_size(j) > MAX_CONTACTS)
+		problem(x, SEV_ERROR, "Contacts", "%zu contacts, more than "
+		    "%d", json_array_size(j), MAX_CONTACTS);
+	else if (j != NULL) {
 		s->ncontacts = json_array_size(j);
 		if (s->ncontacts > 0 &&
 		    (s->contacts = calloc(s->ncontacts,
@@ -647,6 +651,18 @@ all_digits(const char *s, size_t n)
 		if (!isdigit((unsigned char)s[i]))
 			return 0;
 	return s[n] == '\0';
+}
+
+/* The contact with this ContactId, or NULL. */
+const struct contact *
+snapshot_contact(const struct snapshot *s, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncontacts; i++)
+		if (strcmp(s->contacts[i].id, id) == 0)
+			return &s->contacts[i];
+	return NULL;
 }
 
 void
@@ -689,7 +705,8 @@ parse_event(json_t *root, const struct config *cfg, struct event *ev,
 		return -1;
 	}
 	ev->event_id = get_string(&x, root, "EventId", REQUIRED, 1, 256);
-	v->event_id = ev->event_id;
+	if (ev->event_id != NULL)
+		snprintf(v->event_id, sizeof(v->event_id), "%s", ev->event_id);
 	ev->agent_arn = get_arn(&x, root, "AgentARN", REQUIRED, "agent");
 	instance = get_arn(&x, root, "InstanceARN", REQUIRED, "");
 	account = get_string(&x, root, "AWSAccountId", REQUIRED, 1, 64);
@@ -797,7 +814,7 @@ decode_json(const char *buf, size_t len, const struct origin *o,
 	json_t *root;
 
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES |
-	    JSON_DECODE_INT_AS_REAL | JSON_DECODE_ANY, &error);
+	    JSON_DECODE_INT_AS_REAL | JSON_DECODE_ANY | JSON_ALLOW_NUL, &error);
 	if (root == NULL)
 		reject(o, buf, len, fn, ctx, "invalid JSON at "
 		    "column %d: %s", error.column, error.text);
@@ -823,40 +840,41 @@ event_record(json_t *root, const struct origin *o, const char *raw,
 	fn(ctx, ev, &v, o, raw, rawlen);
 }
 
-/* One element of a get-records page or Lambda payload. */
+/*
+ * One element of a get-records page or Lambda payload.  When its data
+ * cannot be decoded, the element itself (as compact JSON) is what goes to
+ * the rejects file; once decoded, the event's bytes are.
+ */
 static void
 page_record(json_t *rec, const struct origin *o, const struct config *cfg,
     record_fn fn, void *ctx)
 {
 	json_t *data, *kinesis, *event;
-	const char *text, *why = NULL;
+	const char *why = "no base64 Data (get-records) or kinesis.data "
+	    "(Lambda) string";
+	unsigned char *bytes = NULL;
 	char *dump;
-	unsigned char *bytes;
 	size_t n;
-	long len;
+	long len = -1;
 
 	data = json_object_get(rec, "Data");
 	if (data == NULL && (kinesis = json_object_get(rec, "kinesis")))
 		data = json_object_get(kinesis, "data");
-	if (!json_is_string(data)) {
+	if (json_is_string(data)) {
+		n = json_string_length(data);
+		if ((bytes = malloc(n / 4 * 3 + 1)) == NULL)
+			fatal_oom();
+		len = base64_decode(json_string_value(data), n, bytes, &why);
+	}
+	if (len < 0) {
 		dump = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER |
 		    JSON_ENCODE_ANY);
-		reject(o, dump ? dump : "", dump ? strlen(dump) : 0,
-		    fn, ctx, "no base64 Data (get-records) or kinesis.data "
-		    "(Lambda) string");
-		free(dump);
-		return;
-	}
-	text = json_string_value(data);
-	n = json_string_length(data);
-	if ((bytes = malloc(n / 4 * 3 + 1)) == NULL) {
-		reject(o, text, n, fn, ctx, "out of memory");
-		return;
-	}
-	if ((len = base64_decode(text, n, bytes, &why)) < 0) {
-		reject(o, text, n, fn, ctx, "Data is not base64: %s",
+		reject(o, dump ? dump : "", dump ? strlen(dump) : 0, fn, ctx,
+		    "%s%s", json_is_string(data) ? "Data is not base64: " : "",
 		    why);
-	} else if ((event = decode_json((char *)bytes, (size_t)len, o, fn, ctx)) != NULL) {
+		free(dump);
+	} else if ((event = decode_json((char *)bytes, (size_t)len, o, fn,
+	    ctx)) != NULL) {
 		event_record(event, o, (char *)bytes, (size_t)len, cfg, fn,
 		    ctx);
 		json_decref(event);

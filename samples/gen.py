@@ -201,7 +201,8 @@ LAST_NAMES = (
     ("Müller", "muller"), ("Nguyễn", "nguyen"), ("Dvořák", "dvorak"),
     ("Okafor", "okafor"), ("Smith", "smith"), ("Kowalski", "kowalski"),
     ("Ó Súilleabháin", "osullivan"), ("陈", "chen"), ("Johansson", "johansson"),
-    ("de la Cruz", "delacruz"), ("Petrov, III", "petrov"), ("Haddad", "haddad"),
+    ("de la Cruz", "delacruz"), ("Petrov, III", "petrov"),
+    ("Haddad", "haddad"),
     ("Lefèvre", "lefevre"), ("Tanaka", "tanaka"), ("Singh", "singh"),
     ("Ørsted", "orsted"),
 )
@@ -584,7 +585,8 @@ class Agent:
         c.channel = spec.channel
         c.method = spec.method
         c.queue = spec.queue
-        c.queued = None if spec.queued_before is None else t - spec.queued_before
+        c.queued = (None if spec.queued_before is None
+                    else t - spec.queued_before)
         c.initial = spec.initial
         c.state = spec.first_state
         c.since = t
@@ -802,7 +804,8 @@ class Agent:
             elif r < 0.05:
                 plan = [(s(1, 5), "ERROR"), (s(5, 30), "CLEAR")]
             elif r < 0.35:
-                plan = [(s(2, 12), "CONNECTED"), (s(40, 300), "CONNECTED_ONHOLD"),
+                plan = [(s(2, 12), "CONNECTED"),
+                        (s(40, 300), "CONNECTED_ONHOLD"),
                         (s(15, 150), "CONNECTED"), (s(20, 300), "ENDED"),
                         (acw, "CLEAR")]
             else:
@@ -866,7 +869,7 @@ def random_agents(world, seed, count, hours):
     return agents
 
 
-# --- the scripted shift --------------------------------------------------------
+# --- the scripted shift ----------------------------------------------------
 
 def shift_agents(world, seed):
     """A short morning of four agents that shows every situation the tool
@@ -1030,7 +1033,7 @@ def setattr_action(obj, name, value):
     return action
 
 
-# --- output ----------------------------------------------------------------------
+# --- output ----------------------------------------------------------------
 
 def write_events(agents, seed, dup_rate, out):
     """Merge the agents' events in time order and write them, delivering

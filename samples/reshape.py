@@ -13,14 +13,15 @@ FORM is one of:
               then an empty page
   lambda      one Lambda Kinesis trigger payload per page of N records
   crlf        NDJSON with CRLF line ends
-  bom         a UTF-8 BOM, then the NDJSON unchanged
+  bom         a UTF-8 BOM, then the input unchanged
 
 In firehose, getrecords, lambda and crlf the bytes of every input line are
 kept exactly (inside base64 for getrecords and lambda), so a line that is not
 valid JSON, or not valid UTF-8, passes through as it is.  pretty and array
 re-serialise each event (same keys, order and values); a line that does not
-parse is copied unchanged.  Empty lines are dropped.  The output depends only
-on the input: the same input gives the same bytes.
+parse is copied unchanged.  Except in bom, empty lines are dropped and a
+CR before a line's LF is dropped.  The output depends only on the input: the
+same input gives the same bytes.
 """
 
 import argparse
@@ -35,7 +36,8 @@ import time
 
 FORMS = ("pretty", "firehose", "array", "getrecords", "lambda", "crlf", "bom")
 SHARD = "shardId-000000000000"
-STREAM_ARN = "arn:aws:kinesis:us-east-1:123456789012:stream/connect-agent-events"
+STREAM_ARN = ("arn:aws:kinesis:us-east-1:123456789012:stream/"
+              "connect-agent-events")
 ROLE_ARN = "arn:aws:iam::123456789012:role/agentev-kinesis-reader"
 # A Kinesis sequence number: 56 decimal digits, growing with each record.
 SEQUENCE_BASE = 49656890155123987651234567890123456789012345678900000000
@@ -44,8 +46,7 @@ TIMESTAMP = re.compile(
     r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$")
 
 
-def read_lines(stream):
-    data = stream.read()
+def split_lines(data):
     lines = []
     for line in data.split(b"\n"):
         if line.endswith(b"\r"):
@@ -215,8 +216,8 @@ def form_crlf(lines, out, size):
     out.write(b"".join(line + b"\r\n" for line in lines))
 
 
-def form_bom(lines, out, size):
-    out.write(b"\xef\xbb\xbf" + b"".join(line + b"\n" for line in lines))
+def form_bom(data, out, size):
+    out.write(b"\xef\xbb\xbf" + data)
 
 
 def main():
@@ -230,8 +231,10 @@ def main():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     if args.page_size < 1:
         p.error("--page-size must be at least 1")
-    lines = read_lines(sys.stdin.buffer)
-    globals()["form_" + args.form](lines, sys.stdout.buffer, args.page_size)
+    data = sys.stdin.buffer.read()
+    if args.form != "bom":
+        data = split_lines(data)
+    globals()["form_" + args.form](data, sys.stdout.buffer, args.page_size)
     sys.stdout.buffer.flush()
 
 
