@@ -816,8 +816,9 @@ decode_json(const char *buf, size_t len, const struct origin *o,
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES |
 	    JSON_DECODE_INT_AS_REAL | JSON_DECODE_ANY | JSON_ALLOW_NUL, &error);
 	if (root == NULL)
-		reject(o, buf, len, fn, ctx, "invalid JSON at "
-		    "column %d: %s", error.column, error.text);
+		reject(o, buf, len, fn, ctx, "invalid %s at column %d: %s",
+		    strncmp(error.text, "unable to decode byte", 21) == 0 ?
+		    "UTF-8" : "JSON", error.column, error.text);
 	return root;
 }
 
