@@ -14,7 +14,7 @@ ALL_CFLAGS = $(WARNFLAGS) $(CFLAGS)
 LDLIBS = $(JANSSON_LIBS) -lpthread
 
 OBJS = agentev.o $(LIBOBJS)
-LIBOBJS = parse.o frame.o acw.o events.o summary.o bucket.o output.o pipeline.o
+LIBOBJS = parse.o frame.o acw.o events.o summary.o bucket.o output.o pipeline.o state.o
 
 all: agentev
 
@@ -25,6 +25,7 @@ agentev: $(OBJS)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c $<
 
 $(OBJS): agentev.h
+acw.o state.o: engine.h
 
 .PHONY: all run check deps install uninstall clean
 
@@ -81,6 +82,7 @@ SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 SAN_ENV = ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=99
 VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full \
+	--show-leak-kinds=definite,indirect \
 	--errors-for-leak-kinds=definite,indirect
 FUZZ_CC = clang
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer,address,undefined \
@@ -125,3 +127,10 @@ fuzz: fuzz/fuzz_record fuzz-corpus
 
 fuzz-clean:
 	rm -rf fuzz/fuzz_record fuzz/corpus fuzz/artifacts tests/asan
+
+# check-kinesis: agentev against real `aws kinesis get-records` pages from a
+# local Kinesis-compatible server (kinesalite, from npm into .cache/); needs
+# the AWS CLI, node and npm, jq (.ci/kinesis-deps installs them on Debian).
+.PHONY: check-kinesis
+check-kinesis: agentev
+	sh tests/kinesis.sh

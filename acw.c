@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "agentev.h"
+#include "engine.h"
 
 const char *const acw_columns[] = {
 	"agent_arn", "username", "contact_id", "channel", "initiation_method",
@@ -36,86 +37,10 @@ const char *const activity_columns[] = {
 const size_t activity_ncolumns = sizeof(activity_columns) /
     sizeof(activity_columns[0]);
 
-#define HOUR_MS		(3600 * (int64_t)1000)
-#define DUP_GENERATION	(12 * HOUR_MS)	/* ids live 12 to 24 hours */
-#define DUP_MAX		4096		/* ids per generation */
-#define CLOSED_RING	64		/* recently ended ACWs remembered */
-
-/* A set of 64-bit EventId hashes (open addressing, 0 = empty). */
-struct idset {
-	uint64_t	*slots;
-	size_t		 cap;		/* a power of two, or 0 */
-	size_t		 count;
-};
-
-/* A contact in after-contact work. */
-struct acw {
-	char		*contact_id;
-	char		*channel;
-	char		*initiation_method;
-	char		*queue;
-	int64_t		 start;
-};
-
-enum session { SESSION_UNKNOWN, SESSION_OPEN, SESSION_CLOSED };
-
-/* A contact the summary has counted, while the snapshot lists it. */
-struct counted {
-	uint64_t	 id;		/* ContactId hash */
-	unsigned	 states;	/* 1 connected, 2 missed, 4 rejected */
-};
-
-struct engine;
-struct agent;
 typedef void	(*piece_fn)(struct engine *, struct agent *, const void *,
 		    int64_t, int64_t, const char *);
 
-struct agent {
-	char		*arn;
-	char		*username;
-	struct event	*last;		/* last in-order event with a snapshot */
-	int64_t		 last_time;	/* newest EventTimestamp seen */
-	int		 seen;		/* last_time is set */
-	enum session	 session;
-	int64_t		 login_time;
-	/* the status interval in progress */
-	int		 status_open;
-	char		*status_arn;
-	char		*status_name;
-	char		*status_type;
-	int64_t		 status_start;
-	/* the activity interval in progress */
-	char		*activity;	/* NULL when none */
-	enum activity	 activity_kind;
-	int64_t		 activity_start;
-	/* contacts in ACW */
-	struct acw	*acws;
-	size_t		 nacws;
-	size_t		 acws_cap;
-	uint64_t	 closed[CLOSED_RING];	/* ContactId hashes */
-	size_t		 nclosed;
-	/* duplicate detection: two generations of EventIds */
-	struct idset	 ids[2];
-	int64_t		 ids_since;	/* when ids[0] was started */
-	/* summary */
-	struct tallies	 tallies;
-	struct counted	*counted;
-	size_t		 ncounted;
-	size_t		 counted_cap;
-};
-
-struct engine {
-	enum command	 command;
-	struct output	*out;
-	struct counts	*counts;
-	struct agent	**table;	/* open addressing on the ARN */
-	size_t		 cap;
-	struct agent	**order;	/* agents in first-seen order */
-	size_t		 nagents;
-	size_t		 order_cap;
-};
-
-static uint64_t
+uint64_t
 hash(const char *s)
 {
 	uint64_t h = 14695981039346656037ULL;
@@ -127,7 +52,7 @@ hash(const char *s)
 	return h ? h : 1;
 }
 
-static char *
+char *
 xstrdup(const char *s)
 {
 	char *p;
@@ -139,7 +64,7 @@ xstrdup(const char *s)
 	return p;
 }
 
-static void *
+void *
 xrealloc(void *p, size_t n, size_t size)
 {
 	if (n > SIZE_MAX / size || (p = realloc(p, n * size)) == NULL)
@@ -160,7 +85,7 @@ idset_has(const struct idset *s, uint64_t h)
 	return 0;
 }
 
-static void
+void
 idset_add(struct idset *s, uint64_t h)
 {
 	size_t i, j, oldcap = s->cap;
@@ -226,8 +151,8 @@ engine_new(enum command command, struct output *out, struct counts *counts)
 	return e;
 }
 
-static struct agent *
-agent_get(struct engine *e, const char *arn)
+struct agent *
+engine_agent(struct engine *e, const char *arn)
 {
 	struct agent *a, **old = e->table;
 	size_t i, j, oldcap = e->cap;
@@ -724,6 +649,13 @@ count_contacts(struct agent *a, const struct event *ev)
 	}
 }
 
+/* Where the rows go (NULL for check). */
+void
+engine_output(struct engine *e, struct output *out)
+{
+	e->out = out;
+}
+
 /*
  * Apply one valid event (the engine takes ownership).  Duplicates are
  * dropped; an event older than the agent's newest is used only for what it
@@ -732,7 +664,7 @@ count_contacts(struct agent *a, const struct event *ev)
 void
 engine_apply(struct engine *e, struct event *ev, const struct origin *o)
 {
-	struct agent *a = agent_get(e, ev->agent_arn);
+	struct agent *a = engine_agent(e, ev->agent_arn);
 	const struct snapshot *prev;
 	int in_order;
 
@@ -787,53 +719,64 @@ engine_apply(struct engine *e, struct event *ev, const struct origin *o)
 		event_free(ev);
 }
 
-/* The end of the input: what is still open comes out as OPEN rows. */
+/*
+ * The end of the input: what is still open comes out as OPEN rows, unless
+ * it is carried to the next run (-S).
+ */
 void
-engine_finish(struct engine *e)
+engine_finish(struct engine *e, int open_rows)
 {
 	struct agent *a;
 	size_t i, j;
 
 	for (i = 0; i < e->nagents; i++) {
 		a = e->order[i];
-		for (j = 0; j < a->nacws; j++)
-			acw_row(e, a, &a->acws[j], -1, "OPEN");
-		if (a->status_open)
-			status_close(e, a, -1, "OPEN");
-		if (a->activity != NULL)
-			activity_close(e, a, -1, "OPEN");
+		if (open_rows) {
+			for (j = 0; j < a->nacws; j++)
+				acw_row(e, a, &a->acws[j], -1, "OPEN");
+			if (a->status_open)
+				status_close(e, a, -1, "OPEN");
+			if (a->activity != NULL)
+				activity_close(e, a, -1, "OPEN");
+		}
 		if (e->command == CMD_SUMMARY)
 			summary_rows(e->out, a->arn, a->username,
 			    &a->tallies);
 	}
 }
 
+/* Free what an agent holds, and the agent. */
+void
+agent_clear(struct agent *a)
+{
+	size_t j;
+
+	free(a->arn);
+	free(a->username);
+	event_free(a->last);
+	free(a->status_arn);
+	free(a->status_name);
+	free(a->status_type);
+	free(a->activity);
+	free(a->tallies.v);
+	free(a->counted);
+	for (j = 0; j < a->nacws; j++)
+		free_acw(&a->acws[j]);
+	free(a->acws);
+	idset_clear(&a->ids[0]);
+	idset_clear(&a->ids[1]);
+	free(a);
+}
+
 void
 engine_free(struct engine *e)
 {
-	struct agent *a;
-	size_t i, j;
+	size_t i;
 
 	if (e == NULL)
 		return;
-	for (i = 0; i < e->nagents; i++) {
-		a = e->order[i];
-		free(a->arn);
-		free(a->username);
-		event_free(a->last);
-		free(a->status_arn);
-		free(a->status_name);
-		free(a->status_type);
-		free(a->activity);
-		free(a->tallies.v);
-		free(a->counted);
-		for (j = 0; j < a->nacws; j++)
-			free_acw(&a->acws[j]);
-		free(a->acws);
-		idset_clear(&a->ids[0]);
-		idset_clear(&a->ids[1]);
-		free(a);
-	}
+	for (i = 0; i < e->nagents; i++)
+		agent_clear(e->order[i]);
 	free(e->order);
 	free(e->table);
 	free(e);

@@ -50,6 +50,7 @@ struct run {
 	struct counts	 counts;
 	FILE		*rejects;
 	const char	*rejects_path;
+	const char	*state_path;	/* -S */
 	const char	*file;		/* the input being read */
 	int		 status;	/* exit status so far */
 };
@@ -58,7 +59,7 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: agentev [-HhsV] [-f format] [-i interval] "
-	    "[-j threads] [-m size] [-r rejects] [-z zone] command "
+	    "[-j threads] [-m size] [-r rejects] [-S state] [-z zone] command "
 	    "[file ...]\n");
 	exit(2);
 }
@@ -67,7 +68,7 @@ static void
 help(void)
 {
 	printf("usage: agentev [-HhsV] [-f format] [-i interval] "
-	    "[-j threads] [-m size] [-r rejects] [-z zone] command "
+	    "[-j threads] [-m size] [-r rejects] [-S state] [-z zone] command "
 	    "[file ...]\n"
 	    "\n"
 	    "Read Amazon Connect agent events from the files (standard input "
@@ -93,6 +94,8 @@ help(void)
 	    "(default 64M)\n"
 	    "  -r rejects  write each rejected record to this file, one "
 	    "per line\n"
+	    "  -S state    carry open intervals and recent EventIds between "
+	    "runs in this file\n"
 	    "  -s          strict: unknown enumeration values are errors\n"
 	    "  -V          print the version\n"
 	    "  -z zone     print times in this IANA time zone "
@@ -343,7 +346,7 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 		fatal_oom();
 	opterr = 0;	/* our own messages, without argv[0] */
 	while (optind < argc) {
-		if ((ch = getopt(argc, argv, ":f:Hhi:j:m:r:sVz:")) == -1) {
+		if ((ch = getopt(argc, argv, ":f:Hhi:j:m:r:S:sVz:")) == -1) {
 			if (strcmp(argv[optind - 1], "--") == 0 &&
 			    optind > 1) {
 				while (optind < argc)
@@ -396,6 +399,9 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 			break;
 		case 'r':
 			r->rejects_path = optarg;
+			break;
+		case 'S':
+			r->state_path = optarg;
 			break;
 		case 's':
 			r->config.strict = 1;
@@ -454,6 +460,18 @@ main(int argc, char *argv[])
 		warnx("invalid interval: %s (e.g. 15m, 30m, 1h, 1d)", interval);
 		usage();
 	}
+	r->engine = engine_new(r->command, NULL, &r->counts);
+	if (r->state_path != NULL) {
+		char why[512];
+
+		if (state_lock(r->state_path, why, sizeof(why)) == -1 ||
+		    state_load(r->engine, r->state_path, &r->config, why,
+		    sizeof(why)) == -1) {
+			warnx("%s: %s; state file left as it was",
+			    r->state_path, why);
+			exit(2);
+		}
+	}
 	if (r->rejects_path != NULL) {
 		struct stat sb;
 
@@ -503,7 +521,7 @@ main(int argc, char *argv[])
 	    (r->out = out_new(stdout, format, header, columns,
 	    ncolumns)) == NULL)
 		fatal_oom();
-	r->engine = engine_new(r->command, r->out, &r->counts);
+	engine_output(r->engine, r->out);
 	r->pipeline = pipe_new(threads, &r->config, on_record, on_notice, r);
 	if ((f = frame_new(r->config.max_record)) == NULL ||
 	    (buf = malloc(READ_SIZE)) == NULL)
@@ -527,10 +545,19 @@ main(int argc, char *argv[])
 		close(fd);
 	}
 	pipe_finish(r->pipeline);
-	engine_finish(r->engine);
+	engine_finish(r->engine, r->state_path == NULL);
 
 	if (fflush(stdout) == EOF || out_error())
 		output_failed(r, out_error() ? out_error() : errno);
+	if (r->state_path != NULL) {
+		char why[512];
+
+		if (state_save(r->engine, r->state_path, why,
+		    sizeof(why)) == -1) {
+			warnx("cannot save the state: %s", why);
+			r->status = 1;
+		}
+	}
 	if (r->rejects != NULL && fclose(r->rejects) == EOF) {
 		warn("%s", r->rejects_path);
 		r->status = 1;

@@ -209,7 +209,8 @@ struct counts {
 struct engine;
 struct engine	*engine_new(enum command, struct output *, struct counts *);
 void	 engine_apply(struct engine *, struct event *, const struct origin *);
-void	 engine_finish(struct engine *);
+void	 engine_output(struct engine *, struct output *);
+void	 engine_finish(struct engine *, int);
 void	 engine_free(struct engine *);
 extern const char *const acw_columns[];
 extern const size_t acw_ncolumns;
@@ -230,6 +231,12 @@ int	 bucket_set(const char *);
 int	 bucket_enabled(void);
 int64_t	 bucket_start(int64_t);
 int64_t	 bucket_next(int64_t);
+
+/* state.c: -S */
+int	 state_load(struct engine *, const char *, const struct config *,
+	    char *, size_t);
+int	 state_save(struct engine *, const char *, char *, size_t);
+int	 state_lock(const char *, char *, size_t);
 
 /* events.c: the events table */
 void	 events_rows(struct output *, const struct event *,

@@ -1,0 +1,487 @@
+/*
+ * state.c: -S, the per-agent state carried from one run to the next, so
+ * that a cron job reading one batch at a time gets the rows of one run
+ * over the whole stream.
+ *
+ * The file is JSON, written by jansson: {"agentev_state": 1, "agents":
+ * [...]}, one object per agent with its last event, session, intervals in
+ * progress, contacts in ACW and the EventIds the duplicate check needs.
+ * It is written to a temporary file in the same directory, flushed,
+ * synced and renamed over the old one, so a run killed at any moment
+ * leaves the previous state as it was.
+ */
+
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agentev.h"
+#include "engine.h"
+
+#define STATE_VERSION	1
+#define KEEP_MS		(24 * HOUR_MS)	/* how long a logged-out agent stays */
+
+static const char *const sessions[] = { "unknown", "open", "closed" };
+
+/* Saving ------------------------------------------------------------- */
+
+static json_t *
+hex(uint64_t h)
+{
+	char buf[17];
+
+	snprintf(buf, sizeof(buf), "%016" PRIx64, h);
+	return json_string(buf);
+}
+
+static json_t *
+idset_json(const struct idset *s)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < s->cap; i++)
+		if (s->slots[i] != 0)
+			json_array_append_new(a, hex(s->slots[i]));
+	return a;
+}
+
+static json_t *
+str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *
+agent_json(const struct agent *a)
+{
+	json_t *o, *arr;
+	size_t i, n;
+
+	o = json_object();
+	json_object_set_new(o, "arn", json_string(a->arn));
+	json_object_set_new(o, "username", str_or_null(a->username));
+	json_object_set_new(o, "seen", json_boolean(a->seen));
+	json_object_set_new(o, "last_time", json_integer(a->last_time));
+	json_object_set_new(o, "session", json_string(sessions[a->session]));
+	json_object_set_new(o, "login_time", json_integer(a->login_time));
+	if (a->status_open)
+		json_object_set_new(o, "status", json_pack("{s:s,s:s,s:s,s:I}",
+		    "arn", a->status_arn, "name", a->status_name,
+		    "type", a->status_type, "start",
+		    (json_int_t)a->status_start));
+	else
+		json_object_set_new(o, "status", json_null());
+	if (a->activity != NULL)
+		json_object_set_new(o, "activity", json_pack("{s:s,s:i,s:I}",
+		    "name", a->activity, "kind", (int)a->activity_kind,
+		    "start", (json_int_t)a->activity_start));
+	else
+		json_object_set_new(o, "activity", json_null());
+	arr = json_array();
+	for (i = 0; i < a->nacws; i++)
+		json_array_append_new(arr, json_pack("{s:s,s:o,s:o,s:o,s:I}",
+		    "contact_id", a->acws[i].contact_id,
+		    "channel", str_or_null(a->acws[i].channel),
+		    "initiation_method",
+		    str_or_null(a->acws[i].initiation_method),
+		    "queue", str_or_null(a->acws[i].queue),
+		    "start", (json_int_t)a->acws[i].start));
+	json_object_set_new(o, "acw", arr);
+	arr = json_array();
+	n = a->nclosed < CLOSED_RING ? a->nclosed : CLOSED_RING;
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, hex(a->closed[i]));
+	json_object_set_new(o, "closed", arr);
+	json_object_set_new(o, "closed_next",
+	    json_integer((json_int_t)(a->nclosed % CLOSED_RING)));
+	json_object_set_new(o, "ids", json_pack("[o,o]",
+	    idset_json(&a->ids[0]), idset_json(&a->ids[1])));
+	json_object_set_new(o, "ids_since", json_integer(a->ids_since));
+	arr = json_array();
+	for (i = 0; i < a->ncounted; i++)
+		json_array_append_new(arr, json_pack("{s:o,s:i}", "id",
+		    hex(a->counted[i].id), "states",
+		    (int)a->counted[i].states));
+	json_object_set_new(o, "counted", arr);
+	json_object_set_new(o, "last", a->last ? json_incref(a->last->root) :
+	    json_null());
+	return o;
+}
+
+/* Whether an agent is done: logged out, nothing open, ids expired. */
+static int
+forgettable(const struct agent *a, int64_t newest)
+{
+	return a->session == SESSION_CLOSED && !a->status_open &&
+	    a->activity == NULL && a->nacws == 0 &&
+	    newest - a->last_time > KEEP_MS;
+}
+
+static int
+fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/*
+ * Write the state to path, atomically.  Returns 0, or -1 with err set; the
+ * old file is then as it was.
+ */
+int
+state_save(struct engine *e, const char *path, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX], *slash;
+	json_t *root, *agents;
+	int64_t newest = INT64_MIN;
+	size_t i;
+	FILE *fp;
+	int fd, rc;
+
+	for (i = 0; i < e->nagents; i++)
+		if (e->order[i]->seen && e->order[i]->last_time > newest)
+			newest = e->order[i]->last_time;
+	agents = json_array();
+	for (i = 0; i < e->nagents; i++)
+		if (!forgettable(e->order[i], newest))
+			json_array_append_new(agents, agent_json(e->order[i]));
+	root = json_pack("{s:i,s:o}", "agentev_state", STATE_VERSION,
+	    "agents", agents);
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		slash[1] = '\0';
+		rc = snprintf(tmp, sizeof(tmp), "%s.%s.XXXXXX", dir,
+		    path + (slash - dir) + 1);
+	} else {
+		snprintf(dir, sizeof(dir), ".");
+		rc = snprintf(tmp, sizeof(tmp), ".%s.XXXXXX", path);
+	}
+	if (rc < 0 || (size_t)rc >= sizeof(tmp)) {
+		json_decref(root);
+		return fail(err, errlen, "%s: name too long", path);
+	}
+	if ((fd = mkstemp(tmp)) == -1) {
+		json_decref(root);
+		return fail(err, errlen, "%s: %s", tmp, strerror(errno));
+	}
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		unlink(tmp);
+		json_decref(root);
+		return fail(err, errlen, "%s: %s", tmp, strerror(errno));
+	}
+	rc = json_dumpf(root, fp, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (rc == -1 || fputc('\n', fp) == EOF || fflush(fp) == EOF ||
+	    fsync(fd) == -1) {
+		rc = errno;
+		fclose(fp);
+		unlink(tmp);
+		return fail(err, errlen, "%s: %s", tmp, strerror(rc));
+	}
+	if (fclose(fp) == EOF || rename(tmp, path) == -1) {
+		rc = errno;
+		unlink(tmp);
+		return fail(err, errlen, "%s: %s", path, strerror(rc));
+	}
+	/* make the rename itself durable */
+	if ((fd = open(slash ? dir : ".", O_RDONLY)) != -1) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	return 0;
+}
+
+/* Loading ------------------------------------------------------------ */
+
+struct loader {
+	const struct config	*cfg;
+	char			*err;
+	size_t			 errlen;
+	size_t			 index;		/* agent being read */
+};
+
+static int
+bad(struct loader *l, const char *what)
+{
+	return fail(l->err, l->errlen, "agents[%zu]: %s", l->index, what);
+}
+
+static int
+get_int(struct loader *l, json_t *o, const char *key, int64_t *out)
+{
+	json_t *j = json_object_get(o, key);
+
+	if (!json_is_integer(j))
+		return bad(l, key);
+	*out = (int64_t)json_integer_value(j);
+	return 0;
+}
+
+/* A string or null; -1 when it is neither. */
+static int
+get_str(struct loader *l, json_t *o, const char *key, int nullable,
+    char **out)
+{
+	json_t *j = json_object_get(o, key);
+
+	*out = NULL;
+	if (nullable && json_is_null(j))
+		return 0;
+	if (!json_is_string(j))
+		return bad(l, key);
+	*out = xstrdup(json_string_value(j));
+	return 0;
+}
+
+static int
+get_hex(struct loader *l, json_t *j, uint64_t *out)
+{
+	const char *s = json_string_value(j);
+	char *end;
+
+	if (s == NULL || strlen(s) != 16)
+		return bad(l, "hash");
+	errno = 0;
+	*out = (uint64_t)strtoull(s, &end, 16);
+	if (errno != 0 || *end != '\0' || *out == 0)
+		return bad(l, "hash");
+	return 0;
+}
+
+static int
+load_acws(struct loader *l, struct agent *a, json_t *arr)
+{
+	json_t *w;
+	size_t i;
+
+	if (!json_is_array(arr))
+		return bad(l, "acw");
+	json_array_foreach(arr, i, w) {
+		struct acw *x;
+
+		if (a->nacws == a->acws_cap) {
+			a->acws_cap = a->acws_cap ? a->acws_cap * 2 : 4;
+			a->acws = xrealloc(a->acws, a->acws_cap,
+			    sizeof(*a->acws));
+		}
+		x = &a->acws[a->nacws];
+		memset(x, 0, sizeof(*x));
+		a->nacws++;
+		if (!json_is_object(w) ||
+		    get_str(l, w, "contact_id", 0, &x->contact_id) ||
+		    get_str(l, w, "channel", 1, &x->channel) ||
+		    get_str(l, w, "initiation_method", 1,
+		    &x->initiation_method) ||
+		    get_str(l, w, "queue", 1, &x->queue) ||
+		    get_int(l, w, "start", &x->start))
+			return bad(l, "acw");
+	}
+	return 0;
+}
+
+static int
+load_ids(struct loader *l, struct agent *a, json_t *ids)
+{
+	json_t *gen, *h;
+	size_t g, i;
+	uint64_t v;
+
+	if (!json_is_array(ids) || json_array_size(ids) != 2)
+		return bad(l, "ids");
+	for (g = 0; g < 2; g++) {
+		gen = json_array_get(ids, g);
+		if (!json_is_array(gen))
+			return bad(l, "ids");
+		json_array_foreach(gen, i, h) {
+			if (get_hex(l, h, &v) == -1)
+				return -1;
+			idset_add(&a->ids[g], v);
+		}
+	}
+	return 0;
+}
+
+static int
+load_snapshot(struct loader *l, struct agent *a, json_t *last)
+{
+	struct verdict v;
+	struct event *ev;
+
+	if (json_is_null(last))
+		return 0;
+	if ((ev = malloc(sizeof(*ev))) == NULL)
+		fatal_oom();
+	if (parse_event(last, l->cfg, ev, &v) == -1 || !ev->cur.present ||
+	    strcmp(ev->agent_arn, a->arn) != 0) {
+		event_free(ev);
+		return bad(l, "last event does not validate");
+	}
+	a->last = ev;
+	return 0;
+}
+
+static int
+load_agent(struct loader *l, struct engine *e, json_t *o)
+{
+	json_t *j, *h;
+	struct agent *a;
+	int64_t n;
+	size_t i;
+
+	if (!json_is_object(o) || !json_is_string(json_object_get(o, "arn")))
+		return bad(l, "not an agent");
+	a = engine_agent(e, json_string_value(json_object_get(o, "arn")));
+	if (a->seen || a->last != NULL)
+		return bad(l, "agent listed twice");
+	if (get_str(l, o, "username", 1, &a->username) ||
+	    get_int(l, o, "last_time", &a->last_time) ||
+	    get_int(l, o, "login_time", &a->login_time) ||
+	    get_int(l, o, "ids_since", &a->ids_since))
+		return -1;
+	if (!json_is_boolean(j = json_object_get(o, "seen")))
+		return bad(l, "seen");
+	a->seen = json_is_true(j);
+	j = json_object_get(o, "session");
+	for (i = 0; i < 3; i++)
+		if (json_is_string(j) &&
+		    strcmp(json_string_value(j), sessions[i]) == 0)
+			break;
+	if (i == 3)
+		return bad(l, "session");
+	a->session = (enum session)i;
+	j = json_object_get(o, "status");
+	if (json_is_object(j)) {
+		a->status_open = 1;
+		if (get_str(l, j, "arn", 0, &a->status_arn) ||
+		    get_str(l, j, "name", 0, &a->status_name) ||
+		    get_str(l, j, "type", 0, &a->status_type) ||
+		    get_int(l, j, "start", &a->status_start))
+			return -1;
+	} else if (!json_is_null(j))
+		return bad(l, "status");
+	j = json_object_get(o, "activity");
+	if (json_is_object(j)) {
+		if (get_str(l, j, "name", 0, &a->activity) ||
+		    get_int(l, j, "kind", &n) ||
+		    get_int(l, j, "start", &a->activity_start))
+			return -1;
+		if (n < 0 || n >= ACT_NKINDS)
+			return bad(l, "activity kind");
+		a->activity_kind = (enum activity)n;
+	} else if (!json_is_null(j))
+		return bad(l, "activity");
+	if (load_acws(l, a, json_object_get(o, "acw")) == -1)
+		return -1;
+	j = json_object_get(o, "closed");
+	if (!json_is_array(j) || json_array_size(j) > CLOSED_RING ||
+	    get_int(l, o, "closed_next", &n) == -1 || n < 0 ||
+	    n >= CLOSED_RING)
+		return bad(l, "closed");
+	json_array_foreach(j, i, h)
+		if (get_hex(l, h, &a->closed[i]) == -1)
+			return -1;
+	/* resume the ring where it was; a full ring counts from its start */
+	a->nclosed = json_array_size(j) < CLOSED_RING ? (size_t)n :
+	    CLOSED_RING + (size_t)n;
+	if (load_ids(l, a, json_object_get(o, "ids")) == -1)
+		return -1;
+	j = json_object_get(o, "counted");
+	if (!json_is_array(j))
+		return bad(l, "counted");
+	json_array_foreach(j, i, h) {
+		int64_t states;
+
+		a->counted = xrealloc(a->counted, a->ncounted + 1,
+		    sizeof(*a->counted));
+		if (!json_is_object(h) || get_hex(l, json_object_get(h, "id"),
+		    &a->counted[a->ncounted].id) == -1 ||
+		    get_int(l, h, "states", &states) == -1 || states < 0 ||
+		    states > 7)
+			return bad(l, "counted");
+		a->counted[a->ncounted++].states = (unsigned)states;
+	}
+	a->counted_cap = a->ncounted;
+	return load_snapshot(l, a, json_object_get(o, "last"));
+}
+
+/*
+ * Load the state in path into a new engine.  A missing file is a fresh
+ * start (0); a file that is not a state agentev wrote is refused (-1, err
+ * set) and left alone.
+ */
+int
+state_load(struct engine *e, const char *path, const struct config *cfg,
+    char *err, size_t errlen)
+{
+	struct loader l = { cfg, err, errlen, 0 };
+	json_error_t error;
+	json_t *root, *agents, *o;
+	int rc = 0;
+
+	if (access(path, F_OK) == -1 && errno == ENOENT)
+		return 0;
+	if ((root = json_load_file(path, JSON_REJECT_DUPLICATES,
+	    &error)) == NULL)
+		return fail(err, errlen, "line %d: %s", error.line,
+		    error.text);
+	agents = json_object_get(root, "agents");
+	if (!json_is_integer(json_object_get(root, "agentev_state")))
+		rc = fail(err, errlen, "not an agentev state file");
+	else if (json_integer_value(json_object_get(root,
+	    "agentev_state")) != STATE_VERSION)
+		rc = fail(err, errlen, "state version %" JSON_INTEGER_FORMAT
+		    ", this agentev reads version %d",
+		    json_integer_value(json_object_get(root, "agentev_state")),
+		    STATE_VERSION);
+	else if (!json_is_array(agents))
+		rc = fail(err, errlen, "no agents array");
+	else
+		json_array_foreach(agents, l.index, o)
+			if ((rc = load_agent(&l, e, o)) == -1)
+				break;
+	json_decref(root);
+	return rc;
+}
+
+/*
+ * Take the lock that keeps two runs off one state file: an flock(2) on
+ * PATH.lock, which is never renamed.  Returns the descriptor to keep
+ * open, or -1 with err set.
+ */
+int
+state_lock(const char *path, char *err, size_t errlen)
+{
+	char lock[PATH_MAX];
+	int fd;
+
+	if ((size_t)snprintf(lock, sizeof(lock), "%s.lock", path) >=
+	    sizeof(lock))
+		return fail(err, errlen, "name too long");
+	if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
+		return fail(err, errlen, "%s: %s", lock, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		int saved = errno;
+
+		close(fd);
+		if (saved == EWOULDBLOCK)
+			return fail(err, errlen, "in use by another agentev "
+			    "(locked: %s)", lock);
+		return fail(err, errlen, "%s: %s", lock, strerror(saved));
+	}
+	return fd;
+}

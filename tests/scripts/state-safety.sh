@@ -1,0 +1,66 @@
+#!/bin/sh
+# state-safety: -S never loses or corrupts the previous state.  A corrupt,
+# truncated, foreign or newer state file is refused with exit 2 and left
+# byte for byte; a second run on a locked state fails at once; runs killed
+# with SIGKILL at random moments leave the previous state as it was.
+set -e
+d=$(mktemp -d "${TMP:-/tmp}/safety.XXXXXX")
+trap 'rm -rf "$d"' EXIT
+python3 samples/gen.py --seed 9 --agents 40 --hours 12 >"$d/day.ndjson"
+head -n 200 "$d/day.ndjson" >"$d/first"
+$AGENTEV acw -S "$d/state" "$d/first" >/dev/null
+cp "$d/state" "$d/good"
+
+refused() {	# refused NAME: the state file $d/state is refused, untouched
+	cp "$d/state" "$d/before"
+	set +e
+	$AGENTEV acw -S "$d/state" samples/seed-acw.ndjson >"$d/out" 2>"$d/err"
+	rc=$?
+	set -e
+	[ $rc = 2 ] || { echo "$1: exit $rc, expected 2"; exit 1; }
+	grep -q "state file left as it was" "$d/err" ||
+	    { echo "$1: no message"; cat "$d/err"; exit 1; }
+	cmp -s "$d/state" "$d/before" || { echo "$1: state changed"; exit 1; }
+	[ ! -s "$d/out" ] || { echo "$1: wrote output"; exit 1; }
+}
+printf 'garbage' >"$d/state"; refused garbage
+head -c 300 "$d/good" >"$d/state"; refused truncated
+echo '{"agents": []}' >"$d/state"; refused foreign
+echo '{"agentev_state": 99, "agents": []}' >"$d/state"; refused newer
+sed 's/"session": "[a-z]*"/"session": "maybe"/' "$d/good" >"$d/state"
+refused bad-session
+: >"$d/state"; refused empty
+
+# a run holding the lock (blocked opening a FIFO) keeps a second one out
+cp "$d/good" "$d/state"
+mkfifo "$d/fifo"
+$AGENTEV acw -S "$d/state" "$d/fifo" >/dev/null 2>&1 &
+holder=$!
+sleep 0.5
+set +e
+$AGENTEV acw -S "$d/state" samples/seed-acw.ndjson >/dev/null 2>"$d/err"
+rc=$?
+set -e
+cat samples/seed-acw.ndjson >"$d/fifo"
+wait $holder
+[ $rc = 2 ] && grep -q "in use by another agentev" "$d/err" ||
+    { echo "concurrent run: exit $rc"; cat "$d/err"; exit 1; }
+
+# SIGKILL at random moments: the state is the old one or a complete new one
+cp "$d/good" "$d/state"
+$AGENTEV acw -S "$d/state" "$d/day.ndjson" >/dev/null
+cp "$d/state" "$d/complete"
+for delay in 0.01 0.05 0.1 0.2 0.3 0.5 0.8; do
+	cp "$d/good" "$d/state"
+	$AGENTEV acw -S "$d/state" "$d/day.ndjson" >/dev/null &
+	pid=$!
+	sleep $delay
+	kill -KILL $pid 2>/dev/null || true
+	wait $pid 2>/dev/null || true
+	if ! cmp -s "$d/state" "$d/good" && ! cmp -s "$d/state" "$d/complete"
+	then
+		echo "killed after ${delay}s: the state is neither old nor new"
+		exit 1
+	fi
+	rm -f "$d"/.state.*	# the temporary file a killed run leaves
+done
