@@ -27,7 +27,7 @@ agentev: $(OBJS)
 $(OBJS): agentev.h
 acw.o state.o: engine.h
 
-.PHONY: all run check deps install uninstall clean
+.PHONY: all run check deps install uninstall clean bench
 
 # Install jansson when it is missing (as root), else say what to run.
 deps:
@@ -62,7 +62,7 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/agentev $(DESTDIR)$(MANPREFIX)/man1/agentev.1
 
 clean:
-	rm -f agentev $(OBJS) tests/*.o tests/unit
+	rm -f agentev $(OBJS) tests/*.o tests/unit bench/parseonly
 
 # sanitizers and fuzzing
 #
@@ -134,3 +134,10 @@ fuzz-clean:
 .PHONY: check-kinesis
 check-kinesis: agentev
 	sh tests/kinesis.sh
+
+# The benchmark (not part of check): see bench/run.sh.
+bench/parseonly: bench/parseonly.c
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ bench/parseonly.c $(LDLIBS)
+
+bench: agentev bench/parseonly
+	sh bench/run.sh

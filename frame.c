@@ -50,6 +50,16 @@ struct framer {
 	const char	*reason;	/* why the value in hand is broken */
 };
 
+/* Bytes that matter inside an object or array. */
+static unsigned char value_stops[256];
+
+static void
+init_stops(void)
+{
+	value_stops['"'] = value_stops['{'] = value_stops['}'] = 1;
+	value_stops['['] = value_stops[']'] = value_stops['\n'] = 1;
+}
+
 struct framer *
 frame_new(size_t max_value)
 {
@@ -57,6 +67,7 @@ frame_new(size_t max_value)
 
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return NULL;
+	init_stops();
 	f->max_value = max_value;
 	return f;
 }
@@ -158,11 +169,44 @@ resync_point(const struct framer *f, char c)
 	return c == '{' && (f->line_start || f->prev == '}');
 }
 
+/* Skip the bytes that cannot change the state; most of the input. */
+static void
+skip_plain(struct framer *f)
+{
+	const char *start = f->buf + f->pos, *end = f->buf + f->len, *q, *x;
+	size_t p = f->pos;
+
+	if (f->mode == M_STRING) {
+		/* strings are most of the input: let memchr do the walking */
+		if ((q = memchr(start, '"', (size_t)(end - start))) == NULL)
+			q = end;
+		if ((x = memchr(start, '\\', (size_t)(q - start))) != NULL)
+			q = x;
+		if ((x = memchr(start, '\n', (size_t)(q - start))) != NULL)
+			q = x;
+		p = (size_t)(q - f->buf);
+	} else if (f->mode == M_VALUE) {
+		while (p < f->len && !value_stops[(unsigned char)f->buf[p]])
+			p++;
+	} else
+		return;
+	if (p > f->pos) {
+		f->prev = f->buf[p - 1];
+		f->line_start = 0;
+		f->pos = p;
+	}
+}
+
 static void
 scan(struct framer *f, value_fn fn, void *ctx)
 {
 	while (f->pos < f->len) {
-		char c = f->buf[f->pos];
+		char c;
+
+		skip_plain(f);
+		if (f->pos == f->len)
+			break;
+		c = f->buf[f->pos];
 
 		switch (f->mode) {
 		case M_BETWEEN:

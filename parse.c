@@ -13,12 +13,18 @@
 
 #include "agentev.h"
 
-/* Validation context: where we are in the event, and what was found. */
+#define MAX_PATH	8	/* the model nests no deeper */
+
+/*
+ * Validation context: where we are in the event, and what was found.  The
+ * path is kept as keys and indices and only spelled out for a problem.
+ */
 struct vctx {
 	const struct config	*cfg;
 	struct verdict		*v;
-	char			 path[128];
-	size_t			 pathlen;
+	const char		*keys[MAX_PATH];
+	long			 indices[MAX_PATH];	/* -1: none */
+	size_t			 depth;
 };
 
 static const char *const contact_states[] = {
@@ -70,6 +76,7 @@ problem(struct vctx *x, enum severity sev, const char *key,
 {
 	struct verdict *v = x->v;
 	struct problem *p;
+	size_t i, n;
 	va_list ap;
 
 	if (sev == SEV_ERROR)
@@ -78,41 +85,44 @@ problem(struct vctx *x, enum severity sev, const char *key,
 		return;
 	p = &v->problems[v->nproblems - 1];
 	p->severity = sev;
-	if (key == NULL)
-		snprintf(p->field, sizeof(p->field), "%s", x->path);
-	else if (x->pathlen == 0)
-		snprintf(p->field, sizeof(p->field), "%s", key);
-	else
-		snprintf(p->field, sizeof(p->field), "%s.%s", x->path, key);
+	p->field[0] = '\0';
+	for (i = 0; i < x->depth; i++) {
+		n = strlen(p->field);
+		snprintf(p->field + n, sizeof(p->field) - n, "%s%s", i ? "." :
+		    "", x->keys[i]);
+		n = strlen(p->field);
+		if (x->indices[i] >= 0)
+			snprintf(p->field + n, sizeof(p->field) - n, "[%ld]",
+			    x->indices[i]);
+	}
+	if (key != NULL) {
+		n = strlen(p->field);
+		snprintf(p->field + n, sizeof(p->field) - n, "%s%s",
+		    x->depth ? "." : "", key);
+	}
 	va_start(ap, fmt);
 	vsnprintf(p->message, sizeof(p->message), fmt, ap);
 	va_end(ap);
 }
 
-/* Descend into key, or key[index] when index >= 0; returns the old length. */
+/* Descend into key, or key[index] when index >= 0; returns the old depth. */
 static size_t
 enter(struct vctx *x, const char *key, long index)
 {
-	size_t old = x->pathlen;
-	int n;
+	size_t old = x->depth;
 
-	if (index < 0)
-		n = snprintf(x->path + old, sizeof(x->path) - old, "%s%s",
-		    old ? "." : "", key);
-	else
-		n = snprintf(x->path + old, sizeof(x->path) - old,
-		    "%s%s[%ld]", old ? "." : "", key, index);
-	if (n > 0 && (size_t)n < sizeof(x->path) - old)
-		x->pathlen += (size_t)n;
-	x->path[x->pathlen] = '\0';
+	if (old < MAX_PATH) {
+		x->keys[old] = key;
+		x->indices[old] = index;
+		x->depth++;
+	}
 	return old;
 }
 
 static void
 leave(struct vctx *x, size_t old)
 {
-	x->pathlen = old;
-	x->path[old] = '\0';
+	x->depth = old;
 }
 
 static const char *
@@ -180,7 +190,10 @@ get_string(struct vctx *x, json_t *obj, const char *key, enum need need,
 
 	if (j == NULL)
 		return NULL;
-	n = utf8_length(json_string_value(j), json_string_length(j));
+	/* characters are never more than bytes: count only when it matters */
+	n = json_string_length(j);
+	if (n > maxlen)
+		n = utf8_length(json_string_value(j), n);
 	if (n < minlen) {
 		problem(x, SEV_ERROR, key, "empty");
 		return NULL;
@@ -333,8 +346,8 @@ span_id(const char *s)
 {
 	size_t n = 0;
 
-	while (s[n] != '\0' && s[n] != '/' && s[n] != ':' &&
-	    !isspace((unsigned char)s[n]))
+	while (s[n] != '\0' && s[n] != '/' && s[n] != ':' && s[n] != ' ' &&
+	    (unsigned char)s[n] > 0x20)
 		n++;
 	return n;
 }
@@ -692,12 +705,15 @@ int
 parse_event(json_t *root, const struct config *cfg, struct event *ev,
     struct verdict *v)
 {
-	struct vctx x = { cfg, v, "", 0 };
+	struct vctx x;
 	const char *account, *instance;
 	int index;
 
 	memset(ev, 0, sizeof(*ev));
 	memset(v, 0, sizeof(*v));
+	memset(&x, 0, sizeof(x));
+	x.cfg = cfg;
+	x.v = v;
 	ev->root = json_incref(root);
 	if (!json_is_object(root)) {
 		problem(&x, SEV_ERROR, NULL, "record is %s, not an event "
