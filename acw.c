@@ -287,7 +287,7 @@ end_acw(struct engine *e, struct agent *a, struct acw *w, int64_t end,
 		end = w->start;	/* never a negative interval */
 	acw_row(e, a, w, end, ended_by);
 	a->closed[a->nclosed++ % CLOSED_RING] = hash(w->contact_id);
-	if (w >= a->acws && w < a->acws + a->nacws) {
+	if (a->nacws > 0 && w >= a->acws && w < a->acws + a->nacws) {
 		i = (size_t)(w - a->acws);
 		free_acw(w);
 		a->acws[i] = a->acws[--a->nacws];

@@ -58,7 +58,7 @@ struct run {
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: agentev [-HhsV] [-f format] [-i interval] "
+	fprintf(stderr, "usage: agentev [-EHhsV] [-f format] [-i interval] "
 	    "[-j threads] [-m size] [-r rejects] [-S state] [-z zone] command "
 	    "[file ...]\n");
 	exit(2);
@@ -67,7 +67,7 @@ usage(void)
 static void
 help(void)
 {
-	printf("usage: agentev [-HhsV] [-f format] [-i interval] "
+	printf("usage: agentev [-EHhsV] [-f format] [-i interval] "
 	    "[-j threads] [-m size] [-r rejects] [-S state] [-z zone] command "
 	    "[file ...]\n"
 	    "\n"
@@ -83,6 +83,7 @@ help(void)
 	    "  summary  totals per agent (and per bucket with -i)\n"
 	    "\n"
 	    "options:\n"
+	    "  -E          quote fields a spreadsheet would take for formulas\n"
 	    "  -f format   csv (default), tsv or json\n"
 	    "  -H          no header line\n"
 	    "  -h          this help\n"
@@ -346,7 +347,7 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 		fatal_oom();
 	opterr = 0;	/* our own messages, without argv[0] */
 	while (optind < argc) {
-		if ((ch = getopt(argc, argv, ":f:Hhi:j:m:r:S:sVz:")) == -1) {
+		if ((ch = getopt(argc, argv, ":Ef:Hhi:j:m:r:S:sVz:")) == -1) {
 			if (strcmp(argv[optind - 1], "--") == 0 &&
 			    optind > 1) {
 				while (optind < argc)
@@ -357,6 +358,9 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 			continue;
 		}
 		switch (ch) {
+		case 'E':
+			out_guard_formulas(1);
+			break;
 		case 'f':
 			if (strcmp(optarg, "csv") == 0)
 				*format = OUT_CSV;

@@ -267,6 +267,7 @@ void	 out_free(struct output *);
 int	 out_row(struct output *, const struct cell *);
 int	 out_set_zone(const char *);
 int	 out_error(void);
+void	 out_guard_formulas(int);
 int64_t	 out_zone_offset(int64_t);
 size_t	 out_format_time(char *, size_t, int64_t);
 void	 out_field(FILE *, enum out_format, const char *, size_t);

@@ -349,6 +349,8 @@ int
 frame_feed(struct framer *f, const char *data, size_t n, value_fn fn,
     void *ctx)
 {
+	if (n == 0)
+		return 0;
 	if (reserve(f, n) == -1)
 		return -1;
 	memcpy(f->buf + f->len, data, n);

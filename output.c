@@ -21,6 +21,22 @@ struct output {
 
 static int use_zone;	/* -z given: print local times with an offset */
 static int write_errno;	/* errno of the first failed write, or 0 */
+static int formula_guard;	/* -E: defuse spreadsheet formulas */
+
+/* -E: prefix fields a spreadsheet would run as a formula with a quote. */
+void
+out_guard_formulas(int on)
+{
+	formula_guard = on;
+}
+
+/* Whether s would start a formula in a spreadsheet (OWASP's list). */
+static int
+formula(const char *s)
+{
+	return s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+	    s[0] == '\t' || s[0] == '\r';
+}
 
 /* The errno of the first failed write to the output, or 0. */
 int
@@ -253,7 +269,19 @@ out_row(struct output *o, const struct cell *cells)
 				fputs("null", fp);
 			break;
 		case CELL_STR:
-			out_field(fp, o->format, c->s, strlen(c->s));
+			n = strlen(c->s);
+			if (formula_guard && o->format != OUT_JSON &&
+			    formula(c->s)) {
+				char *guarded;
+
+				if ((guarded = malloc(n + 2)) == NULL)
+					fatal_oom();
+				guarded[0] = '\'';
+				memcpy(guarded + 1, c->s, n + 1);
+				out_field(fp, o->format, guarded, n + 1);
+				free(guarded);
+			} else
+				out_field(fp, o->format, c->s, n);
 			break;
 		case CELL_TIME:
 			n = out_format_time(buf, sizeof(buf), c->n);
