@@ -714,6 +714,7 @@ engine_apply(struct engine *e, struct event *ev, const struct origin *o)
 	a->last_time = ev->time;
 	if (ev->cur.present) {
 		event_free(a->last);
+		event_drop_previous(ev);
 		a->last = ev;
 	} else
 		event_free(ev);

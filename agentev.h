@@ -151,6 +151,7 @@ int	 parse_event(json_t *, const struct config *, struct event *,
 	    struct verdict *);
 void	 event_clear(struct event *);
 void	 event_free(struct event *);
+void	 event_drop_previous(struct event *);
 const struct contact *snapshot_contact(const struct snapshot *,
 	    const char *);
 const char *contact_state_name(enum contact_state);

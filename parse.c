@@ -687,6 +687,19 @@ event_clear(struct event *ev)
 	memset(ev, 0, sizeof(*ev));
 }
 
+/*
+ * Forget the event's previous snapshot, which an agent's last event does
+ * not need: it halves the memory an agent holds.
+ */
+void
+event_drop_previous(struct event *ev)
+{
+	free(ev->prev.contacts);
+	memset(&ev->prev, 0, sizeof(ev->prev));
+	if (json_is_object(ev->root))
+		json_object_del(ev->root, "PreviousAgentSnapshot");
+}
+
 void
 event_free(struct event *ev)
 {
