@@ -28,16 +28,22 @@ static const char *const check_columns[] = {
 	"file", "line", "record", "event_id", "severity", "field", "message"
 };
 
-static const struct {
+static const size_t check_ncolumns = sizeof(check_columns) /
+    sizeof(check_columns[0]);
+
+/* The commands and the columns of their tables. */
+static const struct command_info {
 	const char		*name;
 	enum command		 command;
+	const char *const	*columns;
+	const size_t		*ncolumns;
 } commands[] = {
-	{ "check", CMD_CHECK },
-	{ "events", CMD_EVENTS },
-	{ "acw", CMD_ACW },
-	{ "status", CMD_STATUS },
-	{ "activity", CMD_ACTIVITY },
-	{ "summary", CMD_SUMMARY },
+	{ "check", CMD_CHECK, check_columns, &check_ncolumns },
+	{ "events", CMD_EVENTS, events_columns, &events_ncolumns },
+	{ "acw", CMD_ACW, acw_columns, &acw_ncolumns },
+	{ "status", CMD_STATUS, status_columns, &status_ncolumns },
+	{ "activity", CMD_ACTIVITY, activity_columns, &activity_ncolumns },
+	{ "summary", CMD_SUMMARY, summary_columns, &summary_ncolumns },
 };
 
 /* Everything one run needs while it reads. */
@@ -428,112 +434,52 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 	return nops;
 }
 
-int
-main(int argc, char *argv[])
+/* -S: lock and load the state, or stop with exit status 2. */
+static void
+open_state(struct run *r)
 {
-	static struct run run;
-	struct run *r = &run;
-	enum out_format format = OUT_CSV;
-	const char *zone = NULL, *interval = NULL;
-	const char *const *columns = NULL;
-	size_t ncolumns = 0, i;
+	char why[512];
+
+	if (state_lock(r->state_path, why, sizeof(why)) == -1 ||
+	    state_load(r->engine, r->state_path, &r->config, why,
+	    sizeof(why)) == -1) {
+		warnx("%s: %s; state file left as it was", r->state_path, why);
+		exit(2);
+	}
+}
+
+/* -r: the rejects file, which must not be one of the inputs. */
+static void
+open_rejects(struct run *r, char **operands, int nops)
+{
+	struct stat sb;
+	int k;
+
+	for (k = 1; k < nops; k++)
+		if (strcmp(operands[k], "-") != 0 &&
+		    stat(operands[k], &sb) == 0 &&
+		    same_file(&sb, r->rejects_path)) {
+			warnx("-r %s: the rejects file is also an input",
+			    r->rejects_path);
+			usage();
+		}
+	if ((r->rejects = fopen(r->rejects_path, "w")) == NULL)
+		err(1, "%s", r->rejects_path);
+}
+
+/* Read the operands in order (standard input when there are none). */
+static void
+read_all(struct run *r, char **operands, int nops)
+{
 	struct framer *f;
-	char **operands, *buf;
-	int header = 1, nops, k, threads = default_threads();
+	char *buf;
+	int k, fd;
 
-	r->config.max_record = DEFAULT_MAX;
-	nops = parse_options(argc, argv, r, &operands, &format, &header,
-	    &zone, &interval, &threads);
-	if (nops == 0) {
-		warnx("no command given");
-		usage();
-	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(operands[0], commands[i].name) == 0)
-			break;
-	if (i == sizeof(commands) / sizeof(commands[0])) {
-		warnx("unknown command: %s", operands[0]);
-		usage();
-	}
-	r->command = commands[i].command;
-	if (zone != NULL && out_set_zone(zone) == -1) {
-		warnx("unknown time zone: %s", zone);
-		usage();
-	}
-	if (interval != NULL && bucket_set(interval) == -1) {
-		warnx("invalid interval: %s (e.g. 15m, 30m, 1h, 1d)", interval);
-		usage();
-	}
-	r->engine = engine_new(r->command, NULL, &r->counts);
-	if (r->state_path != NULL) {
-		char why[512];
-
-		if (state_lock(r->state_path, why, sizeof(why)) == -1 ||
-		    state_load(r->engine, r->state_path, &r->config, why,
-		    sizeof(why)) == -1) {
-			warnx("%s: %s; state file left as it was",
-			    r->state_path, why);
-			exit(2);
-		}
-	}
-	if (r->rejects_path != NULL) {
-		struct stat sb;
-
-		for (k = 1; k < nops; k++)
-			if (strcmp(operands[k], "-") != 0 &&
-			    stat(operands[k], &sb) == 0 &&
-			    same_file(&sb, r->rejects_path)) {
-				warnx("-r %s: the rejects file is also an "
-				    "input", r->rejects_path);
-				usage();
-			}
-		if ((r->rejects = fopen(r->rejects_path, "w")) == NULL)
-			err(1, "%s", r->rejects_path);
-	}
-
-	signal(SIGPIPE, SIG_IGN);
-	switch (r->command) {
-	case CMD_CHECK:
-		if (r->config.format_given) {
-			columns = check_columns;
-			ncolumns = sizeof(check_columns) /
-			    sizeof(check_columns[0]);
-		}
-		break;
-	case CMD_EVENTS:
-		columns = events_columns;
-		ncolumns = events_ncolumns;
-		break;
-	case CMD_ACW:
-		columns = acw_columns;
-		ncolumns = acw_ncolumns;
-		break;
-	case CMD_STATUS:
-		columns = status_columns;
-		ncolumns = status_ncolumns;
-		break;
-	case CMD_ACTIVITY:
-		columns = activity_columns;
-		ncolumns = activity_ncolumns;
-		break;
-	case CMD_SUMMARY:
-		columns = summary_columns;
-		ncolumns = summary_ncolumns;
-		break;
-	}
-	if (columns != NULL &&
-	    (r->out = out_new(stdout, format, header, columns,
-	    ncolumns)) == NULL)
-		fatal_oom();
-	engine_output(r->engine, r->out);
-	r->pipeline = pipe_new(threads, &r->config, on_record, on_notice, r);
 	if ((f = frame_new(r->config.max_record)) == NULL ||
 	    (buf = malloc(READ_SIZE)) == NULL)
 		fatal_oom();
-
 	for (k = 1; k < nops || k == 1; k++) {
 		const char *path = k < nops ? operands[k] : "-";
-		int fd;
 
 		if (strcmp(path, "-") == 0) {
 			r->file = "<stdin>";
@@ -548,24 +494,30 @@ main(int argc, char *argv[])
 		read_input(r, f, fd, buf);
 		close(fd);
 	}
-	pipe_finish(r->pipeline);
-	engine_finish(r->engine, r->state_path == NULL);
+	frame_free(f);
+	free(buf);
+}
+
+/*
+ * The input is read: flush the output and the rejects, and only then save
+ * the state; say what happened.
+ */
+static void
+finish(struct run *r)
+{
+	char why[512];
 
 	if (fflush(stdout) == EOF || out_error())
 		output_failed(r, out_error() ? out_error() : errno);
-	if (r->state_path != NULL) {
-		char why[512];
-
-		if (state_save(r->engine, r->state_path, why,
-		    sizeof(why)) == -1) {
-			warnx("cannot save the state: %s", why);
-			r->status = 1;
-		}
-	}
 	if (r->rejects != NULL && fclose(r->rejects) == EOF) {
 		warn("%s", r->rejects_path);
 		r->status = 1;
+	} else if (r->state_path != NULL &&
+	    state_save(r->engine, r->state_path, why, sizeof(why)) == -1) {
+		warnx("cannot save the state: %s", why);
+		r->status = 1;
 	}
+	r->rejects = NULL;
 	if (r->counts.rejected > 0)
 		r->status = 1;
 	if (r->command == CMD_CHECK || r->counts.rejected > 0 ||
@@ -575,10 +527,64 @@ main(int argc, char *argv[])
 		    " warnings, %" PRIu64 " out of order\n", r->counts.events,
 		    r->counts.rejected, r->counts.duplicates,
 		    r->counts.warnings, r->counts.out_of_order);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct run run;
+	struct run *r = &run;
+	const struct command_info *cmd;
+	enum out_format format = OUT_CSV;
+	const char *zone = NULL, *interval = NULL;
+	char **operands;
+	int header = 1, nops, threads = default_threads();
+
+	r->config.max_record = DEFAULT_MAX;
+	nops = parse_options(argc, argv, r, &operands, &format, &header,
+	    &zone, &interval, &threads);
+	if (nops == 0) {
+		warnx("no command given");
+		usage();
+	}
+	for (cmd = commands; cmd < commands + sizeof(commands) /
+	    sizeof(commands[0]); cmd++)
+		if (strcmp(operands[0], cmd->name) == 0)
+			break;
+	if (cmd == commands + sizeof(commands) / sizeof(commands[0])) {
+		warnx("unknown command: %s", operands[0]);
+		usage();
+	}
+	r->command = cmd->command;
+	if (zone != NULL && out_set_zone(zone) == -1) {
+		warnx("unknown time zone: %s", zone);
+		usage();
+	}
+	if (interval != NULL && bucket_set(interval) == -1) {
+		warnx("invalid interval: %s (e.g. 15m, 30m, 1h, 1d)", interval);
+		usage();
+	}
+	if (r->rejects_path != NULL)
+		open_rejects(r, operands, nops);
+	r->engine = engine_new(r->command, NULL, &r->counts);
+	if (r->state_path != NULL)
+		open_state(r);
+
+	signal(SIGPIPE, SIG_IGN);
+	/* check writes a table only when asked for one with -f */
+	if ((r->command != CMD_CHECK || r->config.format_given) &&
+	    (r->out = out_new(stdout, format, header, cmd->columns,
+	    *cmd->ncolumns)) == NULL)
+		fatal_oom();
+	engine_output(r->engine, r->out);
+	r->pipeline = pipe_new(threads, &r->config, on_record, on_notice, r);
+	read_all(r, operands, nops);
+	pipe_finish(r->pipeline);
+	engine_finish(r->engine, r->state_path == NULL);
+	finish(r);
+
 	engine_free(r->engine);
 	out_free(r->out);
-	frame_free(f);
-	free(buf);
 	free(operands);
 	return r->status;
 }

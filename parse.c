@@ -927,13 +927,18 @@ parse_value(const char *buf, size_t len, const struct origin *where,
 	if ((root = decode_json(buf, len, &o, fn, ctx)) == NULL)
 		return;
 	records = json_object_get(root, "Records");
-	if (json_is_array(records) &&
-	    json_object_get(root, "EventType") == NULL) {
+	if (json_object_get(root, "EventType") != NULL)
+		event_record(root, &o, buf, len, cfg, fn, ctx);
+	else if (json_is_array(records)) {
 		json_array_foreach(records, i, rec) {
 			o.record = (long)i;
 			page_record(rec, &o, cfg, fn, ctx);
 		}
-	} else
+	} else if (json_is_string(json_object_get(root, "Data")) ||
+	    json_is_object(json_object_get(root, "kinesis")))
+		/* one Kinesis record, as `get-records --query Records` lists */
+		page_record(root, &o, cfg, fn, ctx);
+	else
 		event_record(root, &o, buf, len, cfg, fn, ctx);
 	json_decref(root);
 }

@@ -5,7 +5,7 @@
 #
 #     samples/get-records-loop.sh my-agent-events | agentev acw
 #
-# usage: get-records-loop.sh [-f] [-a TIME] [-c FILE] [-l LIMIT] [-s SHARD]
+# usage: get-records-loop.sh [-fh] [-a TIME] [-c FILE] [-l LIMIT] [-s SHARD]
 #                            [-t TYPE] STREAM [AWS-OPTION ...]
 #
 #   -a TIME   start shards at this time (AT_TIMESTAMP), e.g. 2026-11-04T00:00:00Z
@@ -13,10 +13,15 @@
 #             in FILE ("SHARD SEQUENCE" lines) and save the last one read
 #             after every page.  A cron job that runs the loop with the same
 #             FILE reads every record once.
-#   -f        follow: poll the shards round-robin for ever, like tail -f.
+#   -f        follow: poll the shards round-robin for ever, like tail -f,
+#             sleeping $POLL_SECONDS (default 1) after a round that found
+#             no records.  It reads the shards named when it started; once they are all
+#             closed (the stream was resharded) it stops, and a new run
+#             (with the same -c FILE) reads the new shards.
 #             Without -f each shard is read until it is caught up: a page
 #             with no records and MillisBehindLatest 0 (an empty page while
 #             still behind only means the next records are further on).
+#   -h        print this help
 #   -l LIMIT  records per page (get-records --limit; the service's default
 #             is 10000)
 #   -s SHARD  read only this shard (may be repeated); default: every shard
@@ -50,6 +55,11 @@ usage() {
 	exit 2
 }
 
+help() {
+	sed -n '/^[^#]/q; s/^# \{0,1\}//; 2,$p' "$0"
+	exit 0
+}
+
 follow=0 at='' checkpoint='' limit=() type=TRIM_HORIZON shards=()
 while getopts a:c:fl:s:t:h opt; do
 	case $opt in
@@ -58,6 +68,7 @@ while getopts a:c:fl:s:t:h opt; do
 	f) follow=1 ;;
 	l) limit=(--limit "$OPTARG") ;;
 	s) shards+=("$OPTARG") ;;
+	h) help ;;
 	t)
 		case $OPTARG in
 		TRIM_HORIZON | LATEST) type=$OPTARG ;;
@@ -170,7 +181,7 @@ page() {
 	if [ "$records" -gt 0 ]; then
 		seq=$(sed -n 's/^            "SequenceNumber": "\([0-9]*\)",\{0,1\}$/\1/p' "$tmp/page" | tail -n 1)
 		last[$shard]=$seq
-		save_checkpoint
+		save_checkpoint || { echo "$prog: cannot save $checkpoint" >&2; exit 1; }
 	fi
 	return 0
 }
@@ -207,7 +218,7 @@ while :; do
 		[ -z "${it[$shard]}" ] || open=$((open + 1))
 	done
 	if [ $open = 0 ]; then
-		echo "$prog: every shard is closed" >&2
+		echo "$prog: every shard read is closed (resharded?): run again for the new ones" >&2
 		exit 0
 	fi
 	[ $seen -gt 0 ] || sleep "$poll"
