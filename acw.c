@@ -238,7 +238,7 @@ acw_row(struct engine *e, struct agent *a, const struct acw *w,
 		/* an ACW counts whole where it ended */
 		t = tally_get(&a->tallies, bucket_start(end));
 		t->acw_count++;
-		t->acw_total += end - w->start;
+		tally_add(&t->acw_total, end - w->start);
 		if (end - w->start > t->acw_max)
 			t->acw_max = end - w->start;
 	}
@@ -526,8 +526,9 @@ activity_piece(struct engine *e, struct agent *a, const void *arg,
 	(void)arg;
 	if (e->command == CMD_SUMMARY) {
 		if (end >= 0)
-			tally_get(&a->tallies, bucket_start(start))->
-			    ms[a->activity_kind] += end - start;
+			tally_add(&tally_get(&a->tallies,
+			    bucket_start(start))->ms[a->activity_kind],
+			    end - start);
 		return;
 	}
 	cells[0] = C_STR(a->arn);

@@ -222,6 +222,7 @@ extern const size_t activity_ncolumns;
 
 /* summary.c */
 struct tally	*tally_get(struct tallies *, int64_t);
+void	 tally_add(int64_t *, int64_t);
 void	 summary_rows(struct output *, const char *, const char *,
 	    const struct tallies *);
 extern const char *const summary_columns[];

@@ -41,6 +41,21 @@ tally_get(struct tallies *ts, int64_t bucket)
 	return &ts->v[i];
 }
 
+/* Add ms to a total, saturating instead of wrapping around. */
+void
+tally_add(int64_t *total, int64_t ms)
+{
+	if (__builtin_add_overflow(*total, ms, total))
+		*total = ms < 0 ? INT64_MIN : INT64_MAX;
+}
+
+/* total / n rounded to the nearest millisecond, without overflow. */
+static int64_t
+mean(int64_t total, int64_t n)
+{
+	return total / n + (total % n >= (n + 1) / 2);
+}
+
 void
 summary_rows(struct output *out, const char *arn, const char *username,
     const struct tallies *ts)
@@ -54,7 +69,7 @@ summary_rows(struct output *out, const char *arn, const char *username,
 		t = &ts->v[i];
 		logged_in = 0;
 		for (k = 0; k < ACT_NKINDS; k++)
-			logged_in += t->ms[k];
+			tally_add(&logged_in, t->ms[k]);
 		cells[0] = C_STR(arn);
 		cells[1] = C_STR(username);
 		cells[2] = bucket_enabled() ? C_TIME(t->bucket) : C_NULL;
@@ -73,10 +88,8 @@ summary_rows(struct output *out, const char *arn, const char *username,
 		cells[15] = C_INT((int64_t)t->rejected);
 		cells[16] = C_INT((int64_t)t->acw_count);
 		cells[17] = C_MS(t->acw_total);
-		/* the mean is rounded to the nearest millisecond */
-		cells[18] = t->acw_count ? C_MS((t->acw_total +
-		    (int64_t)t->acw_count / 2) / (int64_t)t->acw_count) :
-		    C_NULL;
+		cells[18] = t->acw_count ? C_MS(mean(t->acw_total,
+		    (int64_t)t->acw_count)) : C_NULL;
 		cells[19] = t->acw_count ? C_MS(t->acw_max) : C_NULL;
 		(void)out_row(out, cells);
 	}
