@@ -681,7 +681,7 @@ engine_apply(struct engine *e, struct event *ev, const struct origin *o)
 		    "(reported once)", o->file, (unsigned long long)o->line,
 		    ev->event_id);
 	prev = ev->prev.present ? &ev->prev :
-	    in_order && a->last ? &a->last->cur : NULL;
+	    in_order ? a->last : NULL;
 	if (in_order && ev->cur.present) {
 		free(a->username);
 		a->username = xstrdup(ev->cur.username);
@@ -714,11 +714,10 @@ engine_apply(struct engine *e, struct event *ev, const struct origin *o)
 	a->seen = 1;
 	a->last_time = ev->time;
 	if (ev->cur.present) {
-		event_free(a->last);
-		event_drop_previous(ev);
-		a->last = ev;
-	} else
-		event_free(ev);
+		free(a->last);
+		a->last = snapshot_copy(&ev->cur);
+	}
+	event_free(ev);
 }
 
 /*
@@ -755,7 +754,7 @@ agent_clear(struct agent *a)
 
 	free(a->arn);
 	free(a->username);
-	event_free(a->last);
+	free(a->last);
 	free(a->status_arn);
 	free(a->status_name);
 	free(a->status_type);

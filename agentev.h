@@ -47,8 +47,9 @@ enum contact_state {
 
 /*
  * Strings below point into the event's JSON tree (struct event.root), so
- * an event is one allocation of pointers plus the tree jansson built.
- * NULL means the field was absent or JSON null.
+ * an event is one allocation of pointers plus the tree jansson built; the
+ * snapshot an agent keeps is a compact copy (snapshot_copy).  NULL means
+ * the field was absent or JSON null.
  */
 struct contact {
 	const char	*id;
@@ -72,7 +73,8 @@ struct snapshot {
 	const char	*last_name;
 	const char	*routing_profile;	/* name */
 	const char	*hierarchy[5];		/* Level1..Level5 names */
-	json_t		*proficiencies;		/* borrowed, or NULL */
+	const char	*proficiencies;		/* compact JSON, or NULL */
+	char		*proficiencies_buf;	/* owns it in an event */
 	size_t		 ncontacts;
 	struct contact	*contacts;
 };
@@ -151,7 +153,8 @@ int	 parse_event(json_t *, const struct config *, struct event *,
 	    struct verdict *);
 void	 event_clear(struct event *);
 void	 event_free(struct event *);
-void	 event_drop_previous(struct event *);
+struct snapshot	*snapshot_copy(const struct snapshot *);
+int	 contact_state_of(const char *);
 const struct contact *snapshot_contact(const struct snapshot *,
 	    const char *);
 const char *contact_state_name(enum contact_state);

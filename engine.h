@@ -40,7 +40,7 @@ struct counted {
 struct agent {
 	char		*arn;
 	char		*username;
-	struct event	*last;		/* last in-order event with a snapshot */
+	struct snapshot	*last;		/* of the last in-order event, a copy */
 	int64_t		 last_time;	/* newest EventTimestamp seen */
 	int		 seen;		/* last_time is set */
 	enum session	 session;

@@ -99,17 +99,7 @@ diff(struct row_ctx *r, const struct snapshot *p, const struct snapshot *c)
 	config_row(r, "Username", p->username, c->username);
 	config_row(r, "FirstName", p->first_name, c->first_name);
 	config_row(r, "LastName", p->last_name, c->last_name);
-	if (!json_equal(p->proficiencies, c->proficiencies) &&
-	    (p->proficiencies || c->proficiencies)) {
-		char *from = p->proficiencies ? json_dumps(p->proficiencies,
-		    JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-		char *to = c->proficiencies ? json_dumps(c->proficiencies,
-		    JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-
-		row(r, "CONFIG", "Proficiencies", NULL, from, to);
-		free(from);
-		free(to);
-	}
+	config_row(r, "Proficiencies", p->proficiencies, c->proficiencies);
 }
 
 /*

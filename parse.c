@@ -559,8 +559,12 @@ check_configuration(struct vctx *x, json_t *c, struct snapshot *s)
 		check_hierarchy(x, j, s);
 		leave(x, old);
 	}
-	s->proficiencies = get(x, c, "Proficiencies", JSON_ARRAY, OPTIONAL);
-	each_object(x, c, "Proficiencies", OPTIONAL, check_proficiency, NULL);
+	if ((j = get(x, c, "Proficiencies", JSON_ARRAY, OPTIONAL)) != NULL) {
+		each_object(x, c, "Proficiencies", OPTIONAL, check_proficiency,
+		    NULL);
+		s->proficiencies = s->proficiencies_buf = json_dumps(j,
+		    JSON_COMPACT | JSON_PRESERVE_ORDER);
+	}
 }
 
 static void
@@ -683,21 +687,87 @@ event_clear(struct event *ev)
 {
 	free(ev->cur.contacts);
 	free(ev->prev.contacts);
+	free(ev->cur.proficiencies_buf);
+	free(ev->prev.proficiencies_buf);
 	json_decref(ev->root);
 	memset(ev, 0, sizeof(*ev));
 }
 
-/*
- * Forget the event's previous snapshot, which an agent's last event does
- * not need: it halves the memory an agent holds.
- */
-void
-event_drop_previous(struct event *ev)
+/* Copy s's strings into the arena at *p (when p is set); their length. */
+static size_t
+copy_string(const char **s, char **p)
 {
-	free(ev->prev.contacts);
-	memset(&ev->prev, 0, sizeof(ev->prev));
-	if (json_is_object(ev->root))
-		json_object_del(ev->root, "PreviousAgentSnapshot");
+	size_t n;
+
+	if (*s == NULL)
+		return 0;
+	n = strlen(*s) + 1;
+	if (p != NULL) {
+		memcpy(*p, *s, n);
+		*s = *p;
+		*p += n;
+	}
+	return n;
+}
+
+/* Walk every string of a snapshot with copy_string. */
+static size_t
+snapshot_strings(struct snapshot *s, char **p)
+{
+	size_t n = 0, i;
+
+	n += copy_string(&s->status_arn, p);
+	n += copy_string(&s->status_name, p);
+	n += copy_string(&s->status_type, p);
+	n += copy_string(&s->next_status, p);
+	n += copy_string(&s->username, p);
+	n += copy_string(&s->first_name, p);
+	n += copy_string(&s->last_name, p);
+	n += copy_string(&s->routing_profile, p);
+	for (i = 0; i < 5; i++)
+		n += copy_string(&s->hierarchy[i], p);
+	n += copy_string(&s->proficiencies, p);
+	for (i = 0; i < s->ncontacts; i++) {
+		n += copy_string(&s->contacts[i].id, p);
+		n += copy_string(&s->contacts[i].channel, p);
+		n += copy_string(&s->contacts[i].initiation_method, p);
+		n += copy_string(&s->contacts[i].queue_name, p);
+		n += copy_string(&s->contacts[i].state_name, p);
+	}
+	return n;
+}
+
+/*
+ * A copy of s in one allocation, independent of any JSON tree: what an
+ * agent keeps of its last event.  Free it with free().
+ */
+struct snapshot *
+snapshot_copy(const struct snapshot *s)
+{
+	struct snapshot tmp = *s, *copy;
+	size_t head = sizeof(*copy) + s->ncontacts * sizeof(*s->contacts);
+	char *p;
+
+	if ((copy = malloc(head + snapshot_strings(&tmp, NULL))) == NULL)
+		fatal_oom();
+	*copy = *s;
+	copy->proficiencies_buf = NULL;
+	copy->contacts = (struct contact *)(copy + 1);
+	if (s->ncontacts > 0)
+		memcpy(copy->contacts, s->contacts,
+		    s->ncontacts * sizeof(*s->contacts));
+	p = (char *)copy + head;
+	(void)snapshot_strings(copy, &p);
+	return copy;
+}
+
+/* The contact state named name, or CS_UNKNOWN. */
+int
+contact_state_of(const char *name)
+{
+	int i = lookup(contact_states, CS_UNKNOWN, name);
+
+	return i < 0 ? CS_UNKNOWN : i;
 }
 
 void

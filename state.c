@@ -60,6 +60,45 @@ str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+/* The snapshot an agent keeps, in the state file's own terms. */
+static json_t *
+snapshot_json(const struct snapshot *s)
+{
+	json_t *o, *h, *contacts;
+	size_t i;
+
+	h = json_array();
+	for (i = 0; i < 5; i++)
+		json_array_append_new(h, str_or_null(s->hierarchy[i]));
+	contacts = json_array();
+	for (i = 0; i < s->ncontacts; i++)
+		json_array_append_new(contacts, json_pack(
+		    "{s:s,s:o,s:o,s:o,s:s,s:I}", "id", s->contacts[i].id,
+		    "channel", str_or_null(s->contacts[i].channel),
+		    "initiation_method",
+		    str_or_null(s->contacts[i].initiation_method),
+		    "queue", str_or_null(s->contacts[i].queue_name),
+		    "state", s->contacts[i].state_name,
+		    "state_start", (json_int_t)s->contacts[i].state_start));
+	o = json_object();
+	json_object_set_new(o, "status_arn", json_string(s->status_arn));
+	json_object_set_new(o, "status_name", json_string(s->status_name));
+	json_object_set_new(o, "status_type", str_or_null(s->status_type));
+	json_object_set_new(o, "status_start",
+	    json_integer(s->status_start));
+	json_object_set_new(o, "next_status", str_or_null(s->next_status));
+	json_object_set_new(o, "username", json_string(s->username));
+	json_object_set_new(o, "first_name", str_or_null(s->first_name));
+	json_object_set_new(o, "last_name", str_or_null(s->last_name));
+	json_object_set_new(o, "routing_profile",
+	    str_or_null(s->routing_profile));
+	json_object_set_new(o, "hierarchy", h);
+	json_object_set_new(o, "proficiencies",
+	    str_or_null(s->proficiencies));
+	json_object_set_new(o, "contacts", contacts);
+	return o;
+}
+
 static json_t *
 agent_json(const struct agent *a)
 {
@@ -112,7 +151,7 @@ agent_json(const struct agent *a)
 		    hex(a->counted[i].id), "states",
 		    (int)a->counted[i].states));
 	json_object_set_new(o, "counted", arr);
-	json_object_set_new(o, "last", a->last ? json_incref(a->last->root) :
+	json_object_set_new(o, "last", a->last ? snapshot_json(a->last) :
 	    json_null());
 	return o;
 }
@@ -316,23 +355,80 @@ load_ids(struct loader *l, struct agent *a, json_t *ids)
 	return 0;
 }
 
+/* A string field of the saved snapshot into the temporary one. */
 static int
-load_snapshot(struct loader *l, struct agent *a, json_t *last)
+snap_str(struct loader *l, json_t *o, const char *key, int nullable,
+    const char **out)
 {
-	struct verdict v;
-	struct event *ev;
+	json_t *j = json_object_get(o, key);
 
-	if (json_is_null(last))
+	*out = NULL;
+	if (nullable && json_is_null(j))
 		return 0;
-	if ((ev = malloc(sizeof(*ev))) == NULL)
-		fatal_oom();
-	if (parse_event(last, l->cfg, ev, &v) == -1 || !ev->cur.present ||
-	    strcmp(ev->agent_arn, a->arn) != 0) {
-		event_free(ev);
-		return bad(l, "last event does not validate");
-	}
-	a->last = ev;
+	if (!json_is_string(j))
+		return bad(l, key);
+	*out = json_string_value(j);
 	return 0;
+}
+
+/* The agent's last snapshot, copied out of the file's JSON. */
+static int
+load_snapshot(struct loader *l, struct agent *a, json_t *o)
+{
+	struct snapshot s;
+	struct contact *c;
+	json_t *h, *cs, *j;
+	size_t i;
+	int rc = -1;
+
+	if (json_is_null(o))
+		return 0;
+	memset(&s, 0, sizeof(s));
+	s.present = 1;
+	h = json_object_get(o, "hierarchy");
+	cs = json_object_get(o, "contacts");
+	if (!json_is_object(o) || !json_is_array(h) ||
+	    json_array_size(h) != 5 || !json_is_array(cs) ||
+	    json_array_size(cs) > MAX_CONTACTS)
+		return bad(l, "last");
+	if (snap_str(l, o, "status_arn", 0, &s.status_arn) ||
+	    snap_str(l, o, "status_name", 0, &s.status_name) ||
+	    snap_str(l, o, "status_type", 1, &s.status_type) ||
+	    get_int(l, o, "status_start", &s.status_start) ||
+	    snap_str(l, o, "next_status", 1, &s.next_status) ||
+	    snap_str(l, o, "username", 0, &s.username) ||
+	    snap_str(l, o, "first_name", 1, &s.first_name) ||
+	    snap_str(l, o, "last_name", 1, &s.last_name) ||
+	    snap_str(l, o, "routing_profile", 1, &s.routing_profile) ||
+	    snap_str(l, o, "proficiencies", 1, &s.proficiencies))
+		return -1;
+	for (i = 0; i < 5; i++) {
+		j = json_array_get(h, i);
+		if (!json_is_null(j) && !json_is_string(j))
+			return bad(l, "hierarchy");
+		s.hierarchy[i] = json_string_value(j);
+	}
+	s.ncontacts = json_array_size(cs);
+	if (s.ncontacts > 0 &&
+	    (s.contacts = calloc(s.ncontacts, sizeof(*s.contacts))) == NULL)
+		fatal_oom();
+	json_array_foreach(cs, i, j) {
+		c = &s.contacts[i];
+		if (!json_is_object(j) || snap_str(l, j, "id", 0, &c->id) ||
+		    snap_str(l, j, "channel", 1, &c->channel) ||
+		    snap_str(l, j, "initiation_method", 1,
+		    &c->initiation_method) ||
+		    snap_str(l, j, "queue", 1, &c->queue_name) ||
+		    snap_str(l, j, "state", 0, &c->state_name) ||
+		    get_int(l, j, "state_start", &c->state_start))
+			goto out;
+		c->state = (enum contact_state)contact_state_of(c->state_name);
+	}
+	a->last = snapshot_copy(&s);
+	rc = 0;
+out:
+	free(s.contacts);
+	return rc;
 }
 
 static int
