@@ -72,8 +72,9 @@ clean:
 # fuzz/fuzz_record.c for FUZZ_TIME seconds over fuzz/corpus, seeded from
 # samples/ and fuzz/seeds/; findings land in fuzz/artifacts/.  FUZZ_ARGS
 # passes more libFuzzer flags, e.g. FUZZ_ARGS=-fork=2 for both cores.
-# libFuzzer needs clang and its runtime: Debian packages clang and
-# libclang-rt-dev (libclang-rt-14-dev on bookworm).
+# fuzz-state: the same for -S state files (fuzz/fuzz_state.c).  libFuzzer
+# needs clang and its runtime: Debian packages clang and libclang-rt-dev
+# (libclang-rt-14-dev on bookworm).
 SRCS = $(OBJS:.o=.c)
 LIBSRCS = $(LIBOBJS:.o=.c)
 SAN_CC = clang
@@ -91,7 +92,7 @@ FUZZ_TIME = 60
 FUZZ_MAX_LEN = 32768
 FUZZ_ARGS =
 
-.PHONY: check-asan check-valgrind fuzz fuzz-corpus fuzz-clean
+.PHONY: check-asan check-valgrind fuzz fuzz-corpus fuzz-state fuzz-clean
 
 tests/asan/agentev: $(SRCS) agentev.h
 	mkdir -p tests/asan
@@ -123,10 +124,25 @@ fuzz: fuzz/fuzz_record fuzz-corpus
 	fuzz/fuzz_record -max_total_time=$(FUZZ_TIME) \
 	    -max_len=$(FUZZ_MAX_LEN) -timeout=10 -rss_limit_mb=2048 \
 	    -close_fd_mask=3 -print_final_stats=1 \
-	    -artifact_prefix=fuzz/artifacts/ $(FUZZ_ARGS) fuzz/corpus
+	    -dict=fuzz/agentev.dict -artifact_prefix=fuzz/artifacts/ \
+	    $(FUZZ_ARGS) fuzz/corpus
+
+fuzz/fuzz_state: fuzz/fuzz_state.c $(LIBSRCS) agentev.h
+	$(FUZZ_CC) $(ALL_CPPFLAGS) $(WARNFLAGS) $(FUZZ_FLAGS) $(LDFLAGS) \
+	    -o $@ fuzz/fuzz_state.c $(LIBSRCS) $(LDLIBS)
+
+fuzz-state: fuzz/fuzz_state agentev
+	mkdir -p fuzz/artifacts
+	sh fuzz/mkstate.sh fuzz/state-corpus
+	fuzz/fuzz_state -max_total_time=$(FUZZ_TIME) -max_len=65536 \
+	    -timeout=10 -rss_limit_mb=2048 -close_fd_mask=3 \
+	    -print_final_stats=1 -dict=fuzz/agentev.dict \
+	    -artifact_prefix=fuzz/artifacts/state- $(FUZZ_ARGS) \
+	    fuzz/state-corpus
 
 fuzz-clean:
-	rm -rf fuzz/fuzz_record fuzz/corpus fuzz/artifacts tests/asan
+	rm -rf fuzz/fuzz_record fuzz/fuzz_state fuzz/corpus fuzz/state-corpus \
+	    fuzz/artifacts tests/asan
 
 # check-kinesis: agentev against real `aws kinesis get-records` pages from a
 # local Kinesis-compatible server (kinesalite, from npm into .cache/); needs
