@@ -80,7 +80,8 @@ struct snapshot {
 };
 
 struct event {
-	json_t		*root;		/* owns every string below */
+	json_t		*root;		/* owns every string below, or NULL */
+	void		*detached[3];	/* or these do (event_detach) */
 	const char	*agent_arn;
 	const char	*event_id;
 	const char	*type_name;
@@ -154,6 +155,7 @@ int	 parse_event(json_t *, const struct config *, struct event *,
 void	 event_clear(struct event *);
 void	 event_free(struct event *);
 struct snapshot	*snapshot_copy(const struct snapshot *);
+void	 event_detach(struct event *);
 int	 contact_state_of(const char *);
 const struct contact *snapshot_contact(const struct snapshot *,
 	    const char *);

@@ -682,9 +682,52 @@ snapshot_contact(const struct snapshot *s, const char *id)
 	return NULL;
 }
 
+/*
+ * Make the event independent of its JSON tree and free the tree, on the
+ * thread that built it: a worker thread does this before handing the
+ * event on, so that the memory jansson allocated is freed where it was
+ * allocated (freeing it on the applying thread makes the threads fight
+ * over the allocator's locks).
+ */
+void
+event_detach(struct event *ev)
+{
+	struct snapshot *cur = NULL, *prev = NULL;
+	size_t a = strlen(ev->agent_arn) + 1, b = strlen(ev->event_id) + 1;
+	size_t c = strlen(ev->type_name) + 1;
+	char *strings;
+
+	if ((strings = malloc(a + b + c)) == NULL)
+		fatal_oom();
+	memcpy(strings, ev->agent_arn, a);
+	memcpy(strings + a, ev->event_id, b);
+	memcpy(strings + a + b, ev->type_name, c);
+	if (ev->cur.present)
+		cur = snapshot_copy(&ev->cur);
+	if (ev->prev.present)
+		prev = snapshot_copy(&ev->prev);
+	event_clear(ev);
+	ev->agent_arn = strings;
+	ev->event_id = strings + a;
+	ev->type_name = strings + a + b;
+	ev->detached[0] = strings;
+	if ((ev->detached[1] = cur) != NULL)
+		ev->cur = *cur;
+	if ((ev->detached[2] = prev) != NULL)
+		ev->prev = *prev;
+}
+
 void
 event_clear(struct event *ev)
 {
+	if (ev->root == NULL) {
+		/* detached, or never filled */
+		free(ev->detached[0]);
+		free(ev->detached[1]);
+		free(ev->detached[2]);
+		memset(ev, 0, sizeof(*ev));
+		return;
+	}
 	free(ev->cur.contacts);
 	free(ev->prev.contacts);
 	free(ev->cur.proficiencies_buf);

@@ -115,6 +115,8 @@ collect(void *ctx, struct event *ev, const struct verdict *v,
 	    sizeof(*b->results));
 	r = &b->results[b->nresults++];
 	memset(r, 0, sizeof(*r));
+	if (ev != NULL)
+		event_detach(ev);
 	r->event = ev;
 	r->origin = *o;
 	if (v->nproblems > 0) {
