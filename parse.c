@@ -693,6 +693,8 @@ void
 event_detach(struct event *ev)
 {
 	struct snapshot *cur = NULL, *prev = NULL;
+	enum event_type type;
+	int64_t time;
 	size_t a = strlen(ev->agent_arn) + 1, b = strlen(ev->event_id) + 1;
 	size_t c = strlen(ev->type_name) + 1;
 	char *strings;
@@ -706,7 +708,11 @@ event_detach(struct event *ev)
 		cur = snapshot_copy(&ev->cur);
 	if (ev->prev.present)
 		prev = snapshot_copy(&ev->prev);
+	type = ev->type;
+	time = ev->time;
 	event_clear(ev);
+	ev->type = type;
+	ev->time = time;
 	ev->agent_arn = strings;
 	ev->event_id = strings + a;
 	ev->type_name = strings + a + b;
