@@ -37,6 +37,8 @@ const char *const activity_columns[] = {
 const size_t activity_ncolumns = sizeof(activity_columns) /
     sizeof(activity_columns[0]);
 
+#define MAX_SPLIT	(366 * 24 * HOUR_MS)
+
 typedef void	(*piece_fn)(struct engine *, struct agent *, const void *,
 		    int64_t, int64_t, const char *);
 
@@ -198,7 +200,12 @@ split(struct engine *e, struct agent *a, const void *arg, int64_t start,
 {
 	int64_t next;
 
-	if (bucket_enabled() && end >= 0)
+	/* an interval of years (hostile times) is not cut into millions */
+	if (bucket_enabled() && end >= 0 && end - start > MAX_SPLIT) {
+		if (e->counts->unsplit++ == 0)
+			warnx("an interval of more than 366 days is not split "
+			    "into buckets (reported once)");
+	} else if (bucket_enabled() && end >= 0)
 		while ((next = bucket_next(bucket_start(start))) < end) {
 			piece(e, a, arg, start, next, "SPLIT");
 			start = next;

@@ -210,6 +210,7 @@ struct counts {
 	uint64_t	 duplicates;
 	uint64_t	 warnings;
 	uint64_t	 out_of_order;
+	uint64_t	 unsplit;	/* intervals too long for -i */
 };
 
 struct engine;

@@ -1,0 +1,211 @@
+/*
+ * fuzz_record.c: libFuzzer harness over the whole record path.
+ *
+ * The input's first byte picks the command, the output format, -s and how
+ * the rest is cut into frame_feed calls (so values split across reads are
+ * exercised too); the rest is framed, parsed, validated and applied to an
+ * engine that writes its rows to /dev/null, as agentev.c does with a file.
+ *
+ * AGENTEV_FUZZ_ZONE and AGENTEV_FUZZ_INTERVAL in the environment set -z and
+ * -i for the whole run (both are process-wide settings in agentev too).
+ */
+
+#include <err.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../agentev.h"
+
+/* A small -m for one chunking mode, so oversized records are cut too. */
+#define SMALL_MAX	512
+
+int	LLVMFuzzerInitialize(int *, char ***);
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static const char *const check_columns[] = {
+	"file", "line", "record", "event_id", "severity", "field", "message"
+};
+
+static FILE *devnull;
+
+/* The driver's, word for word. */
+void
+fatal_oom(void)
+{
+	errx(1, "out of memory");
+}
+
+struct fuzz_run {
+	enum command	 command;
+	struct config	 config;
+	struct engine	*engine;
+	struct output	*out;
+	struct counts	 counts;
+	const char	*file;
+};
+
+/* record_fn: what agentev.c's on_record and report do, minus stderr. */
+static void
+on_record(void *ctx, struct event *ev, const struct verdict *v,
+    const struct origin *o, const char *raw, size_t rawlen)
+{
+	struct fuzz_run *r = ctx;
+	struct cell cells[7];
+	int i, n = v->nproblems < MAX_PROBLEMS ? v->nproblems : MAX_PROBLEMS;
+
+	(void)raw;
+	(void)rawlen;
+	r->counts.events++;
+	for (i = 0; i < n; i++) {
+		if (v->problems[i].severity == SEV_WARNING)
+			r->counts.warnings++;
+		if (r->command != CMD_CHECK || r->out == NULL)
+			continue;
+		cells[0] = C_STR(o->file);
+		cells[1] = C_INT((int64_t)o->line);
+		cells[2] = o->record >= 0 ? C_INT(o->record) : C_NULL;
+		cells[3] = C_STR(v->event_id);
+		cells[4] = C_STR(v->problems[i].severity == SEV_WARNING ?
+		    "warning" : "error");
+		cells[5] = C_STR(v->problems[i].field);
+		cells[6] = C_STR(v->problems[i].message);
+		(void)out_row(r->out, cells);
+	}
+	if (ev == NULL)
+		r->counts.rejected++;
+	else
+		engine_apply(r->engine, ev, o);
+}
+
+/* value_fn: a framed value, or a broken fragment (rejected as is). */
+static void
+on_value(void *ctx, const char *buf, size_t n, uint64_t line,
+    const char *broken)
+{
+	struct fuzz_run *r = ctx;
+	struct origin o = { r->file, line, -1 };
+	struct verdict v;
+
+	if (broken == NULL) {
+		parse_value(buf, n, &o, &r->config, on_record, r);
+		return;
+	}
+	memset(&v, 0, sizeof(v));
+	v.nproblems = 1;
+	v.rejected = 1;
+	snprintf(v.problems[0].message, sizeof(v.problems[0].message), "%s",
+	    broken);
+	on_record(r, NULL, &v, &o, buf, n);
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *zone, *interval;
+
+	(void)argc;
+	(void)argv;
+	if ((devnull = fopen("/dev/null", "w")) == NULL)
+		err(1, "/dev/null");
+	if ((zone = getenv("AGENTEV_FUZZ_ZONE")) != NULL &&
+	    out_set_zone(zone) == -1)
+		errx(1, "AGENTEV_FUZZ_ZONE: unknown time zone: %s", zone);
+	if ((interval = getenv("AGENTEV_FUZZ_INTERVAL")) != NULL &&
+	    bucket_set(interval) == -1)
+		errx(1, "AGENTEV_FUZZ_INTERVAL: invalid interval: %s", interval);
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const enum command commands[] = {
+		CMD_CHECK, CMD_EVENTS, CMD_ACW, CMD_STATUS, CMD_ACTIVITY,
+		CMD_SUMMARY
+	};
+	static const enum out_format formats[] = { OUT_CSV, OUT_TSV, OUT_JSON };
+	/* 0 = all at once; the last mode also uses the small -m */
+	static const size_t chunks[] = { 0, 1, 2, 3, 17, 100, 4096, 0 };
+	const char *const *columns = NULL;
+	struct fuzz_run r;
+	struct framer *f;
+	const char *p;
+	size_t ncolumns = 0, chunk, n;
+	unsigned mode;
+	int chunk_index;
+
+	if (size == 0)
+		return 0;
+	mode = data[0];
+	data++;
+	size--;
+
+	memset(&r, 0, sizeof(r));
+	r.file = "<fuzz>";
+	r.command = commands[mode % 6];
+	mode /= 6;
+	r.config.format_given = 1;
+	r.config.strict = (mode / 3) & 1;
+	chunk_index = (int)((mode / 6) % 8);
+	chunk = chunks[chunk_index];
+	r.config.max_record = chunk_index == 7 ? SMALL_MAX : 64 << 20;
+
+	switch (r.command) {
+	case CMD_CHECK:
+		columns = check_columns;
+		ncolumns = sizeof(check_columns) / sizeof(check_columns[0]);
+		break;
+	case CMD_EVENTS:
+		columns = events_columns;
+		ncolumns = events_ncolumns;
+		break;
+	case CMD_ACW:
+		columns = acw_columns;
+		ncolumns = acw_ncolumns;
+		break;
+	case CMD_STATUS:
+		columns = status_columns;
+		ncolumns = status_ncolumns;
+		break;
+	case CMD_ACTIVITY:
+		columns = activity_columns;
+		ncolumns = activity_ncolumns;
+		break;
+	case CMD_SUMMARY:
+		columns = summary_columns;
+		ncolumns = summary_ncolumns;
+		break;
+	}
+	if ((r.out = out_new(devnull, formats[mode % 3], 1, columns,
+	    ncolumns)) == NULL)
+		fatal_oom();
+	r.engine = engine_new(r.command, r.out, &r.counts);
+	if ((f = frame_new(r.config.max_record)) == NULL)
+		fatal_oom();
+
+	/* the driver skips a BOM and refuses gzip before framing */
+	p = (const char *)data;
+	if (size >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+		p += 3;
+		size -= 3;
+	}
+	frame_begin(f, r.file);
+	if (chunk == 0)
+		chunk = size;
+	/* like the driver, feed the first read even when it is empty */
+	do {
+		n = size < chunk ? size : chunk;
+		if (frame_feed(f, p, n, on_value, &r) == -1)
+			fatal_oom();
+		p += n;
+		size -= n;
+	} while (size > 0);
+	frame_end(f, on_value, &r);
+	engine_finish(r.engine, 1);
+
+	engine_free(r.engine);
+	out_free(r.out);
+	frame_free(f);
+	return 0;
+}

@@ -1,0 +1,105 @@
+/*
+ * fuzz_state.c: libFuzzer harness for -S state files.
+ *
+ * The input's first byte picks the command; the rest is written to a
+ * state file, loaded into a new engine (state_load), finished without
+ * open rows and saved again (state_save), as a run with -S does around
+ * its input.  The files live
+ * in a directory of their own under /dev/shm (else $TMPDIR or /tmp), so
+ * the fsync of a save costs nothing.
+ */
+
+#include <err.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../agentev.h"
+
+int	LLVMFuzzerInitialize(int *, char ***);
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static FILE *devnull;
+static char dir[256];
+static char path[300];
+
+/* The driver's, word for word. */
+void
+fatal_oom(void)
+{
+	errx(1, "out of memory");
+}
+
+static void
+cleanup(void)
+{
+	unlink(path);
+	rmdir(dir);
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *base = "/dev/shm";
+
+	(void)argc;
+	(void)argv;
+	if (access(base, W_OK) == -1 && (base = getenv("TMPDIR")) == NULL)
+		base = "/tmp";
+	snprintf(dir, sizeof(dir), "%s/fuzz_state.XXXXXX", base);
+	if (mkdtemp(dir) == NULL)
+		err(1, "%s", dir);
+	snprintf(path, sizeof(path), "%s/state", dir);
+	atexit(cleanup);
+	if ((devnull = fopen("/dev/null", "w")) == NULL)
+		err(1, "/dev/null");
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const enum command commands[] = {
+		CMD_EVENTS, CMD_ACW, CMD_STATUS, CMD_ACTIVITY, CMD_SUMMARY
+	};
+	static const char *const *const columns[] = {
+		events_columns, acw_columns, status_columns, activity_columns,
+		summary_columns
+	};
+	const size_t *ncolumns[] = {
+		&events_ncolumns, &acw_ncolumns, &status_ncolumns,
+		&activity_ncolumns, &summary_ncolumns
+	};
+	struct config config = { 0 };
+	struct counts counts = { 0 };
+	struct engine *e;
+	struct output *out;
+	char why[512];
+	FILE *fp;
+	unsigned c;
+
+	if (size == 0)
+		return 0;
+	c = data[0] % 5;
+	if ((fp = fopen(path, "w")) == NULL)
+		err(1, "%s", path);
+	if (fwrite(data + 1, 1, size - 1, fp) != size - 1 || fclose(fp) != 0)
+		err(1, "%s", path);
+
+	config.max_record = 64 << 20;
+	if ((out = out_new(devnull, OUT_CSV, 1, columns[c], *ncolumns[c])) ==
+	    NULL)
+		fatal_oom();
+	e = engine_new(commands[c], NULL, &counts);
+	if (state_load(e, path, &config, why, sizeof(why)) == 0) {
+		engine_output(e, out);
+		engine_finish(e, 0);
+		if (state_save(e, path, why, sizeof(why)) == -1)
+			errx(1, "state_save: %s", why);
+	}
+	engine_free(e);
+	out_free(out);
+	return 0;
+}
