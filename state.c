@@ -165,6 +165,9 @@ forgettable(const struct agent *a, int64_t newest)
 	    newest - a->last_time > KEEP_MS;
 }
 
+static int	fail(char *, size_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
 static int
 fail(char *err, size_t errlen, const char *fmt, ...)
 {
