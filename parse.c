@@ -69,6 +69,36 @@ static void	reject(const struct origin *, const char *, size_t,
 		    record_fn, void *, const char *, ...)
 		    __attribute__((format(printf, 6, 7)));
 
+/*
+ * Copy a message into dst, writing control characters as JSON escapes:
+ * values quoted from the input must not reach a terminal raw (an escape
+ * sequence, or a newline that forges a message of its own).
+ */
+static void
+copy_message(char *dst, size_t size, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	unsigned char c;
+
+	for (; (c = (unsigned char)*src) != '\0' && o + 7 < size; src++) {
+		if (c >= 0x20 && c != 0x7f) {
+			dst[o++] = (char)c;
+			continue;
+		}
+		dst[o++] = '\\';
+		if (c == '\n' || c == '\r' || c == '\t') {
+			dst[o++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+			continue;
+		}
+		memcpy(dst + o, "u00", 3);
+		o += 3;
+		dst[o++] = hex[c >> 4];
+		dst[o++] = hex[c & 15];
+	}
+	dst[o] = '\0';
+}
+
 /* Record a problem at the current path plus an optional key. */
 static void
 problem(struct vctx *x, enum severity sev, const char *key,
@@ -76,6 +106,7 @@ problem(struct vctx *x, enum severity sev, const char *key,
 {
 	struct verdict *v = x->v;
 	struct problem *p;
+	char text[sizeof(p->message)];
 	size_t i, n;
 	va_list ap;
 
@@ -101,8 +132,9 @@ problem(struct vctx *x, enum severity sev, const char *key,
 		    x->depth ? "." : "", key);
 	}
 	va_start(ap, fmt);
-	vsnprintf(p->message, sizeof(p->message), fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	copy_message(p->message, sizeof(p->message), text);
 }
 
 /* Descend into key, or key[index] when index >= 0; returns the old depth. */
@@ -941,6 +973,7 @@ reject(const struct origin *o, const char *raw, size_t rawlen, record_fn fn,
     void *ctx, const char *fmt, ...)
 {
 	struct verdict v;
+	char text[sizeof(v.problems[0].message)];
 	va_list ap;
 
 	memset(&v, 0, sizeof(v));
@@ -948,9 +981,10 @@ reject(const struct origin *o, const char *raw, size_t rawlen, record_fn fn,
 	v.rejected = 1;
 	v.problems[0].severity = SEV_ERROR;
 	va_start(ap, fmt);
-	vsnprintf(v.problems[0].message, sizeof(v.problems[0].message), fmt,
-	    ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	copy_message(v.problems[0].message, sizeof(v.problems[0].message),
+	    text);
 	fn(ctx, NULL, &v, o, raw, rawlen);
 }
 

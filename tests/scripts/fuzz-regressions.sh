@@ -29,7 +29,7 @@ run() {
 	rc=$?
 	if [ "$rc" -gt 2 ]; then
 		echo "FAIL $name: agentev $*: exit status $rc"
-		sed 's/^/  /' "$body.err" | head -30
+		cat -v "$body.err" | sed 's/^/  /' | head -30
 		failed=1
 	fi
 	rm -f "$body.err"

@@ -31,7 +31,7 @@ for command in check events acw status activity summary; do
 		    grep -Evq '^agentev: [0-9]+ records read, [0-9]+ rejected, 0 duplicates, 0 warnings, 0 out of order$'; then
 			fail "$what: unexpected lines on stderr:"
 			grep -v '^agentev: <stdin>:[0-9][0-9]*: ' "$work/err" |
-			    head -5 | sed 's/^/    /'
+			    head -5 | cat -v | sed 's/^/    /'
 			keep
 		fi
 		[ $command = acw ] && expect_seed_row "$what"
