@@ -5,6 +5,7 @@
 # their output gives the rows of one run over the whole day, that run's
 # OPEN rows aside; summary counts add up to the one run's.
 set -e
+: "${AGENTEV:=$PWD/agentev}"
 d=$(mktemp -d "${TMP:-/tmp}/split.XXXXXX")
 python3 samples/gen.py --seed 5 --agents 6 --hours 10 --dup-rate 0.05 \
     >"$d/day.ndjson"
