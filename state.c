@@ -274,10 +274,10 @@ get_int(struct loader *l, json_t *o, const char *key, int64_t *out)
 	return 0;
 }
 
-/* A string or null; -1 when it is neither. */
+/* A string or null, borrowed from the JSON; -1 when it is neither. */
 static int
-get_str(struct loader *l, json_t *o, const char *key, int nullable,
-    char **out)
+snap_str(struct loader *l, json_t *o, const char *key, int nullable,
+    const char **out)
 {
 	json_t *j = json_object_get(o, key);
 
@@ -286,7 +286,21 @@ get_str(struct loader *l, json_t *o, const char *key, int nullable,
 		return 0;
 	if (!json_is_string(j))
 		return bad(l, key);
-	*out = xstrdup(json_string_value(j));
+	*out = json_string_value(j);
+	return 0;
+}
+
+/* The same, as a copy the agent owns. */
+static int
+get_str(struct loader *l, json_t *o, const char *key, int nullable,
+    char **out)
+{
+	const char *s;
+
+	*out = NULL;
+	if (snap_str(l, o, key, nullable, &s) == -1)
+		return -1;
+	*out = xstrdup(s);
 	return 0;
 }
 
@@ -355,22 +369,6 @@ load_ids(struct loader *l, struct agent *a, json_t *ids)
 			idset_add(&a->ids[g], v);
 		}
 	}
-	return 0;
-}
-
-/* A string field of the saved snapshot into the temporary one. */
-static int
-snap_str(struct loader *l, json_t *o, const char *key, int nullable,
-    const char **out)
-{
-	json_t *j = json_object_get(o, key);
-
-	*out = NULL;
-	if (nullable && json_is_null(j))
-		return 0;
-	if (!json_is_string(j))
-		return bad(l, key);
-	*out = json_string_value(j);
 	return 0;
 }
 
