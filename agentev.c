@@ -540,6 +540,7 @@ main(int argc, char *argv[])
 	char **operands;
 	int header = 1, nops, threads = default_threads();
 
+	arena_init();
 	r->config.max_record = DEFAULT_MAX;
 	nops = parse_options(argc, argv, r, &operands, &format, &header,
 	    &zone, &interval, &threads);
@@ -586,5 +587,6 @@ main(int argc, char *argv[])
 	engine_free(r->engine);
 	out_free(r->out);
 	free(operands);
+	arena_drop();
 	return r->status;
 }

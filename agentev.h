@@ -146,6 +146,17 @@ void	 pipe_value(struct pipeline *, const char *, uint64_t, const char *,
 void	 pipe_notice(struct pipeline *, const char *);
 void	 pipe_finish(struct pipeline *);
 
+/*
+ * arena.c: per-thread memory for the record path's JSON trees.  A tree
+ * built after arena_mark must be freed before the matching arena_release,
+ * on the same thread; free what jansson returns with arena_free.
+ */
+void	 arena_init(void);
+size_t	 arena_mark(void);
+void	 arena_release(size_t);
+void	 arena_drop(void);
+void	 arena_free(void *);
+
 /* parse.c */
 void	 parse_value(const char *, size_t, const struct origin *,
 	    const struct config *, record_fn, void *);

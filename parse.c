@@ -768,13 +768,13 @@ event_clear(struct event *ev)
 	}
 	free(ev->cur.contacts);
 	free(ev->prev.contacts);
-	free(ev->cur.proficiencies_buf);
-	free(ev->prev.proficiencies_buf);
+	arena_free(ev->cur.proficiencies_buf);
+	arena_free(ev->prev.proficiencies_buf);
 	json_decref(ev->root);
 	memset(ev, 0, sizeof(*ev));
 }
 
-/* Copy s's strings into the arena at *p (when p is set); their length. */
+/* Copy s's strings into the block at *p (when p is set); their length. */
 static size_t
 copy_string(const char **s, char **p)
 {
@@ -1037,7 +1037,7 @@ page_record(json_t *rec, const struct origin *o, const struct config *cfg,
 	    "(Lambda) string";
 	unsigned char *bytes = NULL;
 	char *dump;
-	size_t n;
+	size_t n, mark = arena_mark();
 	long len = -1;
 
 	data = json_object_get(rec, "Data");
@@ -1055,7 +1055,7 @@ page_record(json_t *rec, const struct origin *o, const struct config *cfg,
 		reject(o, dump ? dump : "", dump ? strlen(dump) : 0, fn, ctx,
 		    "%s%s", json_is_string(data) ? "Data is not base64: " : "",
 		    why);
-		free(dump);
+		arena_free(dump);
 	} else if ((event = decode_json((char *)bytes, (size_t)len, o, fn,
 	    ctx)) != NULL) {
 		event_record(event, o, (char *)bytes, (size_t)len, cfg, fn,
@@ -1063,6 +1063,7 @@ page_record(json_t *rec, const struct origin *o, const struct config *cfg,
 		json_decref(event);
 	}
 	free(bytes);
+	arena_release(mark);
 }
 
 /*
@@ -1075,10 +1076,12 @@ parse_value(const char *buf, size_t len, const struct origin *where,
 {
 	struct origin o = *where;
 	json_t *root, *records, *rec;
-	size_t i;
+	size_t i, mark = arena_mark();
 
-	if ((root = decode_json(buf, len, &o, fn, ctx)) == NULL)
+	if ((root = decode_json(buf, len, &o, fn, ctx)) == NULL) {
+		arena_release(mark);
 		return;
+	}
 	records = json_object_get(root, "Records");
 	if (json_object_get(root, "EventType") != NULL)
 		event_record(root, &o, buf, len, cfg, fn, ctx);
@@ -1094,4 +1097,5 @@ parse_value(const char *buf, size_t len, const struct origin *where,
 	else
 		event_record(root, &o, buf, len, cfg, fn, ctx);
 	json_decref(root);
+	arena_release(mark);
 }

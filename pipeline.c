@@ -67,7 +67,9 @@ struct pipeline {
 	pthread_t	*workers;
 	pthread_t	 applier;
 	pthread_mutex_t	 lock;
-	pthread_cond_t	 changed;
+	pthread_cond_t	 work;		/* a batch is ready, or the end came */
+	pthread_cond_t	 done;		/* the batch at head is done, or the end */
+	pthread_cond_t	 room;		/* the applier freed a batch */
 	struct batch	*ring;
 	size_t		 depth;
 	/* counters, not indices: batches [head, tail) are in flight */
@@ -221,7 +223,7 @@ worker_main(void *arg)
 		if (b == NULL) {
 			if (p->eof)
 				break;
-			pthread_cond_wait(&p->changed, &p->lock);
+			pthread_cond_wait(&p->work, &p->lock);
 			continue;
 		}
 		b->state = B_WORKING;
@@ -229,9 +231,12 @@ worker_main(void *arg)
 		work(p, b);
 		pthread_mutex_lock(&p->lock);
 		b->state = B_DONE;
-		pthread_cond_broadcast(&p->changed);
+		/* the applier waits only for the batch at head */
+		if (b == &p->ring[p->head % p->depth])
+			pthread_cond_signal(&p->done);
 	}
 	pthread_mutex_unlock(&p->lock);
+	arena_drop();
 	return NULL;
 }
 
@@ -247,7 +252,7 @@ applier_main(void *arg)
 		if (b->state != B_DONE) {
 			if (p->eof && p->head == p->tail)
 				break;
-			pthread_cond_wait(&p->changed, &p->lock);
+			pthread_cond_wait(&p->done, &p->lock);
 			continue;
 		}
 		pthread_mutex_unlock(&p->lock);
@@ -255,7 +260,7 @@ applier_main(void *arg)
 		pthread_mutex_lock(&p->lock);
 		b->state = B_FREE;
 		p->head++;
-		pthread_cond_broadcast(&p->changed);
+		pthread_cond_signal(&p->room);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
@@ -283,7 +288,9 @@ pipe_new(int nworkers, const struct config *config, record_fn apply,
 	    sizeof(*p->workers))) == NULL)
 		fatal_oom();
 	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->changed, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
+	pthread_cond_init(&p->room, NULL);
 	p->ring[0].state = B_FILLING;
 	/* jansson seeds its hash function once; do it before the threads */
 	json_object_seed(0);
@@ -304,10 +311,10 @@ submit(struct pipeline *p)
 	pthread_mutex_lock(&p->lock);
 	p->ring[p->tail % p->depth].state = B_READY;
 	p->tail++;
-	pthread_cond_broadcast(&p->changed);
+	pthread_cond_signal(&p->work);
 	b = &p->ring[p->tail % p->depth];
 	while (b->state != B_FREE)
-		pthread_cond_wait(&p->changed, &p->lock);
+		pthread_cond_wait(&p->room, &p->lock);
 	b->state = B_FILLING;
 	pthread_mutex_unlock(&p->lock);
 }
@@ -377,7 +384,8 @@ pipe_finish(struct pipeline *p)
 		pthread_mutex_lock(&p->lock);
 		p->ring[p->tail % p->depth].state = B_FREE;	/* unused */
 		p->eof = 1;
-		pthread_cond_broadcast(&p->changed);
+		pthread_cond_broadcast(&p->work);
+		pthread_cond_signal(&p->done);
 		pthread_mutex_unlock(&p->lock);
 		for (k = 0; k < p->nworkers; k++)
 			pthread_join(p->workers[k], NULL);
@@ -390,7 +398,9 @@ pipe_finish(struct pipeline *p)
 		free(p->ring);
 		free(p->workers);
 		pthread_mutex_destroy(&p->lock);
-		pthread_cond_destroy(&p->changed);
+		pthread_cond_destroy(&p->work);
+		pthread_cond_destroy(&p->done);
+		pthread_cond_destroy(&p->room);
 	}
 	free(p);
 }

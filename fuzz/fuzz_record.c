@@ -106,6 +106,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
+	arena_init();
 	if ((devnull = fopen("/dev/null", "w")) == NULL)
 		err(1, "/dev/null");
 	if ((zone = getenv("AGENTEV_FUZZ_ZONE")) != NULL &&
