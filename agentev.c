@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -294,6 +295,33 @@ read_some(struct run *r, int fd, char *buf, size_t n)
 	return got;
 }
 
+/* Whether a read of fd would return at once (one of a file always does). */
+static int
+readable_now(int fd)
+{
+	struct pollfd pfd;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	return poll(&pfd, 1, 0) != 0;
+}
+
+/*
+ * The input has nothing more for now (a live pipe): write out every row
+ * and reject so far before waiting for it, so a stream's rows show as
+ * they come rather than when a buffer fills.
+ */
+static void
+caught_up(struct run *r)
+{
+	pipe_sync(r->pipeline);
+	if (fflush(stdout) == EOF || out_error())
+		output_failed(r, out_error() ? out_error() : errno);
+	if (r->rejects != NULL)
+		(void)fflush(r->rejects);
+}
+
 /* Read one input (fd) as part of the stream. */
 static void
 read_input(struct run *r, struct framer *f, int fd, char *buf)
@@ -323,6 +351,8 @@ read_input(struct run *r, struct framer *f, int fd, char *buf)
 		    r) == -1)
 			fatal_oom();
 		skip = 0;
+		if (!readable_now(fd))
+			caught_up(r);
 	} while ((n = read_some(r, fd, buf, READ_SIZE)) > 0);
 	frame_end(f, on_value, r);
 }

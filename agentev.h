@@ -144,6 +144,7 @@ struct pipeline	*pipe_new(int, const struct config *, record_fn, notice_fn,
 void	 pipe_value(struct pipeline *, const char *, uint64_t, const char *,
 	    size_t, const char *);
 void	 pipe_notice(struct pipeline *, const char *);
+void	 pipe_sync(struct pipeline *);
 void	 pipe_finish(struct pipeline *);
 
 /*

@@ -372,6 +372,24 @@ pipe_notice(struct pipeline *p, const char *message)
 	new_item(p)->notice = copy;
 }
 
+/*
+ * Hand on what has been read and wait until all of it has been applied:
+ * the input has nothing more for now, and the caller wants the output to
+ * show everything so far.
+ */
+void
+pipe_sync(struct pipeline *p)
+{
+	if (p->nworkers <= 1)
+		return;
+	if (p->ring[p->tail % p->depth].nitems > 0)
+		submit(p);
+	pthread_mutex_lock(&p->lock);
+	while (p->head != p->tail)
+		pthread_cond_wait(&p->room, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+}
+
 /* Wait until everything read has been applied, and free the pipeline. */
 void
 pipe_finish(struct pipeline *p)
