@@ -27,7 +27,7 @@ agentev: $(OBJS)
 $(OBJS): agentev.h
 acw.o state.o: engine.h
 
-.PHONY: all run check deps install uninstall clean bench
+.PHONY: all run check deps install uninstall clean bench profile
 
 # Install jansson when it is missing (as root), else say what to run.
 deps:
@@ -157,3 +157,7 @@ bench/parseonly: bench/parseonly.c
 
 bench: agentev bench/parseonly
 	sh bench/run.sh
+
+# Where the time goes, in instructions (needs valgrind and make bench's input).
+profile: agentev bench/parseonly
+	sh bench/profile.sh
