@@ -439,9 +439,61 @@ test_row(void)
 	    "out_row csv: a negative duration keeps its sign");
 }
 
+/*
+ * arena.c: inside a mark, jansson's memory comes from the thread's block
+ * and is taken back at release, so the next record gets the same
+ * addresses; marks nest (a page's records); a value bigger than the block
+ * still works, through malloc.
+ */
+static void
+test_arena(void)
+{
+	json_t *a, *x, *y, *big;
+	void *first, *inner;
+	size_t m, m2;
+	char *text;
+
+	/* the first record has no block to use: the block is made after it */
+	m = arena_mark();
+	json_decref(json_object());
+	arena_release(m);
+
+	m = arena_mark();
+	first = a = json_object();
+	json_decref(a);
+	arena_release(m);
+
+	m = arena_mark();
+	a = json_object();
+	result(a != NULL && (void *)a == first,
+	    "arena: the next record reuses the memory of the last");
+	m2 = arena_mark();
+	inner = x = json_string("inner");
+	json_decref(x);
+	arena_release(m2);
+	y = json_string("again");
+	result(y != NULL && (void *)y == inner,
+	    "arena: a nested release takes back only what came after it");
+	if ((text = malloc(8u << 20)) == NULL)
+		fatal_oom();
+	memset(text, 'x', 8u << 20);
+	big = json_stringn(text, 8u << 20);
+	result(big != NULL && json_string_length(big) == 8u << 20 &&
+	    json_string_value(big)[(8u << 20) - 1] == 'x',
+	    "arena: a value bigger than the block is still built");
+	json_decref(big);
+	free(text);
+	json_decref(y);
+	json_decref(a);
+	arena_release(m);
+	arena_drop();
+}
+
 int
 main(void)
 {
+	arena_init();
+	test_arena();
 	test_parse_time();
 	test_format_time();
 	test_field();
