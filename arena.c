@@ -110,7 +110,8 @@ arena_release(size_t mark)
 	size_t size;
 
 	a->used = mark;
-	POISON(a->base + mark, a->size - mark);
+	if (a->base != NULL)
+		POISON(a->base + mark, a->size - mark);
 	if (--a->depth > 0 || !a->spilled || a->size >= ARENA_MAX)
 		return;
 	/* nothing lives in the block now: make it bigger for the next one */
@@ -130,7 +131,8 @@ arena_drop(void)
 {
 	struct arena *a = &arena;
 
-	UNPOISON(a->base, a->size);
+	if (a->base != NULL)
+		UNPOISON(a->base, a->size);
 	free(a->base);
 	a->base = NULL;
 	a->size = a->used = 0;
