@@ -23,6 +23,7 @@
 #include "agentev.h"
 
 #define READ_SIZE	(1 << 20)
+#define IDLE_MS		100	/* input pause after which the output is flushed */
 #define DEFAULT_MAX	(64 << 20)
 
 static const char *const check_columns[] = {
@@ -295,16 +296,20 @@ read_some(struct run *r, int fd, char *buf, size_t n)
 	return got;
 }
 
-/* Whether a read of fd would return at once (one of a file always does). */
+/*
+ * Whether fd has something to read within IDLE_MS (a file always has).
+ * A pipe from a fast writer is often empty for a moment between its
+ * writes; only a longer pause counts as the input being idle.
+ */
 static int
-readable_now(int fd)
+readable_soon(int fd)
 {
 	struct pollfd pfd;
 
 	pfd.fd = fd;
 	pfd.events = POLLIN;
 	pfd.revents = 0;
-	return poll(&pfd, 1, 0) != 0;
+	return poll(&pfd, 1, IDLE_MS) != 0;
 }
 
 /*
@@ -351,7 +356,7 @@ read_input(struct run *r, struct framer *f, int fd, char *buf)
 		    r) == -1)
 			fatal_oom();
 		skip = 0;
-		if (!readable_now(fd))
+		if (!readable_soon(fd))
 			caught_up(r);
 	} while ((n = read_some(r, fd, buf, READ_SIZE)) > 0);
 	frame_end(f, on_value, r);
