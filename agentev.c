@@ -18,12 +18,14 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agentev.h"
 
 #define READ_SIZE	(1 << 20)
-#define IDLE_MS		100	/* input pause after which the output is flushed */
+#define IDLE_MS		100	/* an input pause that flushes the output */
+#define FLUSH_MS	1000	/* the longest a live stream's rows wait */
 #define DEFAULT_MAX	(64 << 20)
 
 static const char *const check_columns[] = {
@@ -58,8 +60,10 @@ struct run {
 	struct counts	 counts;
 	FILE		*rejects;
 	const char	*rejects_path;
+	int		 rejects_error;	/* errno of the first failed write */
 	const char	*state_path;	/* -S */
 	const char	*file;		/* the input being read */
+	int64_t		 flushed_ms;	/* when the output was last written out */
 	int		 status;	/* exit status so far */
 };
 
@@ -188,7 +192,9 @@ write_reject(struct run *r, const char *raw, size_t n)
 	for (i = 0; i < n; i++)
 		putc(raw[i] == '\n' || raw[i] == '\r' ? ' ' : raw[i],
 		    r->rejects);
-	putc('\n', r->rejects);
+	/* a failed flush drops the buffer and fclose will not tell: keep it */
+	if (putc('\n', r->rejects) == EOF && r->rejects_error == 0)
+		r->rejects_error = errno;
 }
 
 static void
@@ -296,20 +302,47 @@ read_some(struct run *r, int fd, char *buf, size_t n)
 	return got;
 }
 
-/*
- * Whether fd has something to read within IDLE_MS (a file always has).
- * A pipe from a fast writer is often empty for a moment between its
- * writes; only a longer pause counts as the input being idle.
- */
+/* Milliseconds on a clock that only goes forward. */
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* poll(2) for input on fd, retried when interrupted; -1 is an error. */
 static int
-readable_soon(int fd)
+wait_input(int fd, int timeout_ms)
 {
 	struct pollfd pfd;
+	int n;
 
 	pfd.fd = fd;
 	pfd.events = POLLIN;
 	pfd.revents = 0;
-	return poll(&pfd, 1, IDLE_MS) != 0;
+	while ((n = poll(&pfd, 1, timeout_ms)) == -1 && errno == EINTR)
+		;
+	return n;
+}
+
+/*
+ * Whether to write out what we have before reading fd: when nothing comes
+ * within IDLE_MS (a pipe from a fast writer is empty for a moment between
+ * its writes; only a longer pause counts), or when the pipe is empty and
+ * the output has waited FLUSH_MS (a stream that never pauses for long).
+ * A file always has something to read, so it never gets here.
+ */
+static int
+input_idle(struct run *r, int fd)
+{
+	int n = wait_input(fd, 0);
+
+	if (n == 0 && now_ms() - r->flushed_ms < FLUSH_MS)
+		n = wait_input(fd, IDLE_MS);
+	return n == 0;	/* on an error, read(2) will say what it is */
 }
 
 /*
@@ -323,8 +356,19 @@ caught_up(struct run *r)
 	pipe_sync(r->pipeline);
 	if (fflush(stdout) == EOF || out_error())
 		output_failed(r, out_error() ? out_error() : errno);
-	if (r->rejects != NULL)
-		(void)fflush(r->rejects);
+	if (r->rejects != NULL && fflush(r->rejects) == EOF &&
+	    r->rejects_error == 0)
+		r->rejects_error = errno;
+	r->flushed_ms = now_ms();
+}
+
+/* read_some, writing out what we have first when the input is idle. */
+static ssize_t
+read_more(struct run *r, int fd, char *buf, size_t n)
+{
+	if (input_idle(r, fd))
+		caught_up(r);
+	return read_some(r, fd, buf, n);
 }
 
 /* Read one input (fd) as part of the stream. */
@@ -335,7 +379,7 @@ read_input(struct run *r, struct framer *f, int fd, char *buf)
 	ssize_t n = 1;
 
 	/* the first three bytes tell gzip and a byte order mark */
-	while (have < 3 && (n = read_some(r, fd, buf + have,
+	while (have < 3 && (n = read_more(r, fd, buf + have,
 	    READ_SIZE - have)) > 0)
 		have += (size_t)n;
 	if (n == -1)
@@ -356,9 +400,7 @@ read_input(struct run *r, struct framer *f, int fd, char *buf)
 		    r) == -1)
 			fatal_oom();
 		skip = 0;
-		if (!readable_soon(fd))
-			caught_up(r);
-	} while ((n = read_some(r, fd, buf, READ_SIZE)) > 0);
+	} while ((n = read_more(r, fd, buf, READ_SIZE)) > 0);
 	frame_end(f, on_value, r);
 }
 
@@ -544,7 +586,11 @@ finish(struct run *r)
 
 	if (fflush(stdout) == EOF || out_error())
 		output_failed(r, out_error() ? out_error() : errno);
-	if (r->rejects != NULL && fclose(r->rejects) == EOF) {
+	if (r->rejects != NULL && fclose(r->rejects) == EOF &&
+	    r->rejects_error == 0)
+		r->rejects_error = errno;
+	if (r->rejects_error != 0) {
+		errno = r->rejects_error;
 		warn("%s", r->rejects_path);
 		r->status = 1;
 	} else if (r->state_path != NULL &&
@@ -614,6 +660,7 @@ main(int argc, char *argv[])
 		fatal_oom();
 	engine_output(r->engine, r->out);
 	r->pipeline = pipe_new(threads, &r->config, on_record, on_notice, r);
+	r->flushed_ms = now_ms();
 	read_all(r, operands, nops);
 	pipe_finish(r->pipeline);
 	engine_finish(r->engine, r->state_path == NULL);
