@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "agentev.h"
 
@@ -31,19 +32,46 @@
 #define ARENA_ASAN	1
 #endif
 
-#ifdef ARENA_ASAN
-#include <sanitizer/asan_interface.h>
-/* memory not handed out is poisoned, so a use after release is caught */
-#define POISON(p, n)	ASAN_POISON_MEMORY_REGION((p), (n))
-#define UNPOISON(p, n)	ASAN_UNPOISON_MEMORY_REGION((p), (n))
-#else
-#define POISON(p, n)	((void)(p), (void)(n))
-#define UNPOISON(p, n)	((void)(p), (void)(n))
-#endif
-
 #define ARENA_FIRST	(64 * 1024)
 #define ARENA_MAX	(4 * 1024 * 1024)
 #define ARENA_ALIGN	alignof(max_align_t)
+
+#ifdef ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+/*
+ * Memory not handed out is poisoned, so a use after release is caught;
+ * each value carries its size in a poisoned header, so that arena_free
+ * can poison it and a use after free within a record is caught too.
+ */
+#define POISON(p, n)	ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n)	ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#define HEADER		ARENA_ALIGN
+
+static void
+remember_size(char *p, size_t n)
+{
+	UNPOISON(p, sizeof(n));
+	memcpy(p, &n, sizeof(n));
+	POISON(p, sizeof(n));
+}
+
+static void
+poison_value(char *value)
+{
+	size_t n;
+
+	UNPOISON(value - HEADER, sizeof(n));
+	memcpy(&n, value - HEADER, sizeof(n));
+	POISON(value - HEADER, sizeof(n));
+	POISON(value, n);
+}
+#else
+#define POISON(p, n)	((void)(p), (void)(n))
+#define UNPOISON(p, n)	((void)(p), (void)(n))
+#define HEADER		0
+#define remember_size(p, n)	((void)(p), (void)(n))
+#define poison_value(p)	((void)(p))
+#endif
 
 struct arena {
 	char	*base;
@@ -63,10 +91,12 @@ arena_malloc(size_t n)
 	char *p;
 
 	if (a->depth > 0 && n <= ARENA_MAX) {
-		need = (n + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+		need = (n + HEADER + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
 		if (need <= a->size - a->used) {
 			p = a->base + a->used;
 			a->used += need;
+			remember_size(p, n);
+			p += HEADER;
 			UNPOISON(p, n);
 			return p;
 		}
@@ -82,8 +112,10 @@ arena_free(void *p)
 	const struct arena *a = &arena;
 	uintptr_t at = (uintptr_t)p, base = (uintptr_t)a->base;
 
-	if (a->base != NULL && at >= base && at - base < a->size)
-		return;		/* taken back at arena_release */
+	if (a->base != NULL && at >= base && at - base < a->size) {
+		poison_value(p);	/* taken back at arena_release */
+		return;
+	}
 	free(p);
 }
 
