@@ -176,6 +176,28 @@ output_failed(struct run *r, int error)
 }
 
 /*
+ * Keep the first write error of the rejects file: a failed flush drops
+ * the buffer and sets only the error flag, which fclose does not report.
+ */
+static void
+check_rejects(struct run *r)
+{
+	if (r->rejects != NULL && ferror(r->rejects) && r->rejects_error == 0)
+		r->rejects_error = errno != 0 ? errno : EIO;
+}
+
+/* Write out the rows and rejects so far; stdout failing ends the run. */
+static void
+flush_output(struct run *r)
+{
+	if (fflush(stdout) == EOF || out_error())
+		output_failed(r, out_error() ? out_error() : errno);
+	if (r->rejects != NULL)
+		(void)fflush(r->rejects);
+	check_rejects(r);
+}
+
+/*
  * Write a record to the rejects file on one line: CR and LF become spaces
  * (in JSON only whitespace) and trailing white space is left out.
  */
@@ -192,9 +214,8 @@ write_reject(struct run *r, const char *raw, size_t n)
 	for (i = 0; i < n; i++)
 		putc(raw[i] == '\n' || raw[i] == '\r' ? ' ' : raw[i],
 		    r->rejects);
-	/* a failed flush drops the buffer and fclose will not tell: keep it */
-	if (putc('\n', r->rejects) == EOF && r->rejects_error == 0)
-		r->rejects_error = errno;
+	putc('\n', r->rejects);
+	check_rejects(r);
 }
 
 static void
@@ -354,11 +375,7 @@ static void
 caught_up(struct run *r)
 {
 	pipe_sync(r->pipeline);
-	if (fflush(stdout) == EOF || out_error())
-		output_failed(r, out_error() ? out_error() : errno);
-	if (r->rejects != NULL && fflush(r->rejects) == EOF &&
-	    r->rejects_error == 0)
-		r->rejects_error = errno;
+	flush_output(r);
 	r->flushed_ms = now_ms();
 }
 
@@ -584,8 +601,7 @@ finish(struct run *r)
 {
 	char why[512];
 
-	if (fflush(stdout) == EOF || out_error())
-		output_failed(r, out_error() ? out_error() : errno);
+	flush_output(r);
 	if (r->rejects != NULL && fclose(r->rejects) == EOF &&
 	    r->rejects_error == 0)
 		r->rejects_error = errno;
