@@ -35,25 +35,24 @@ static const char *const check_columns[] = {
 static const size_t check_ncolumns = sizeof(check_columns) /
     sizeof(check_columns[0]);
 
-/* The commands and the columns of their tables. */
-static const struct command_info {
-	const char		*name;
-	enum command		 command;
-	const char *const	*columns;
-	const size_t		*ncolumns;
-} commands[] = {
-	{ "check", CMD_CHECK, check_columns, &check_ncolumns },
-	{ "events", CMD_EVENTS, events_columns, &events_ncolumns },
-	{ "acw", CMD_ACW, acw_columns, &acw_ncolumns },
-	{ "status", CMD_STATUS, status_columns, &status_ncolumns },
-	{ "activity", CMD_ACTIVITY, activity_columns, &activity_ncolumns },
-	{ "summary", CMD_SUMMARY, summary_columns, &summary_ncolumns },
+/*
+ * The tables, each a view (engine.h), in the order the -S state lists
+ * their parts; `check` is the one command without a table.
+ */
+static const struct view_ops *const tables[] = {
+	&events_view,
+	&acw_view,
+	&status_view,
+	&activity_view,
+	&summary_view,
 };
+
+#define NTABLES	(sizeof(tables) / sizeof(tables[0]))
 
 /* Everything one run needs while it reads. */
 struct run {
 	struct config	 config;
-	enum command	 command;
+	int		 check;		/* the command is check */
 	struct engine	*engine;
 	struct pipeline	*pipeline;
 	struct output	*out;		/* the table; for check only with -f */
@@ -236,7 +235,7 @@ report(struct run *r, const struct verdict *v, const struct origin *o)
 		    p->field[0] ? ": " : "",
 		    p->severity == SEV_WARNING ? "warning: " : "",
 		    p->message);
-		if (r->command == CMD_CHECK && r->out != NULL) {
+		if (r->check && r->out != NULL) {
 			struct cell cells[7];
 
 			cells[0] = C_STR(o->file);
@@ -617,7 +616,7 @@ finish(struct run *r)
 	r->rejects = NULL;
 	if (r->counts.rejected > 0)
 		r->status = 1;
-	if (r->command == CMD_CHECK || r->counts.rejected > 0 ||
+	if (r->check || r->counts.rejected > 0 ||
 	    r->counts.warnings > 0 || r->counts.out_of_order > 0)
 		fprintf(stderr, "agentev: %" PRIu64 " records read, %" PRIu64
 		    " rejected, %" PRIu64 " duplicates, %" PRIu64
@@ -626,12 +625,47 @@ finish(struct run *r)
 		    r->counts.warnings, r->counts.out_of_order);
 }
 
+/* The table a command names; NULL for check. */
+static const struct view_ops *
+find_table(const char *name)
+{
+	size_t i;
+
+	if (strcmp(name, "check") == 0)
+		return NULL;
+	for (i = 0; i < NTABLES; i++)
+		if (strcmp(name, view_name(tables[i])) == 0)
+			return tables[i];
+	warnx("unknown command: %s", name);
+	usage();
+}
+
+/*
+ * The views this run needs, still without their output: the command's
+ * table, and with -S every table that keeps state, so that one state
+ * file serves whichever command runs next.
+ */
+static void
+add_views(struct run *r, const struct view_ops *table)
+{
+	size_t i;
+
+	r->engine = engine_new(&r->counts);
+	if (r->state_path != NULL)
+		for (i = 0; i < NTABLES; i++)
+			engine_add_view(r->engine, tables[i], NULL);
+	if (table != NULL)
+		engine_add_view(r->engine, table, NULL);
+}
+
 int
 main(int argc, char *argv[])
 {
 	static struct run run;
 	struct run *r = &run;
-	const struct command_info *cmd;
+	const struct view_ops *table;
+	const char *const *columns = check_columns;
+	size_t ncolumns = check_ncolumns;
 	enum out_format format = OUT_CSV;
 	const char *zone = NULL, *interval = NULL;
 	char **operands;
@@ -645,15 +679,8 @@ main(int argc, char *argv[])
 		warnx("no command given");
 		usage();
 	}
-	for (cmd = commands; cmd < commands + sizeof(commands) /
-	    sizeof(commands[0]); cmd++)
-		if (strcmp(operands[0], cmd->name) == 0)
-			break;
-	if (cmd == commands + sizeof(commands) / sizeof(commands[0])) {
-		warnx("unknown command: %s", operands[0]);
-		usage();
-	}
-	r->command = cmd->command;
+	table = find_table(operands[0]);
+	r->check = table == NULL;
 	if (zone != NULL && out_set_zone(zone) == -1) {
 		warnx("unknown time zone: %s", zone);
 		usage();
@@ -664,17 +691,21 @@ main(int argc, char *argv[])
 	}
 	if (r->rejects_path != NULL)
 		open_rejects(r, operands, nops);
-	r->engine = engine_new(r->command, NULL, &r->counts);
+
+	add_views(r, table);
 	if (r->state_path != NULL)
 		open_state(r);
 
 	signal(SIGPIPE, SIG_IGN);
 	/* check writes a table only when asked for one with -f */
-	if ((r->command != CMD_CHECK || r->config.format_given) &&
-	    (r->out = out_new(stdout, format, header, cmd->columns,
-	    *cmd->ncolumns)) == NULL)
+	if (table != NULL)
+		columns = view_columns(table, &ncolumns);
+	if ((!r->check || r->config.format_given) &&
+	    (r->out = out_new(stdout, format, header, columns,
+	    ncolumns)) == NULL)
 		fatal_oom();
-	engine_output(r->engine, r->out);
+	if (table != NULL)
+		engine_add_view(r->engine, table, r->out);
 	r->pipeline = pipe_new(threads, &r->config, on_record, on_notice, r);
 	r->flushed_ms = now_ms();
 	read_all(r, operands, nops);

@@ -8,13 +8,12 @@
 #include <string.h>
 
 #include "agentev.h"
+#include "engine.h"
 
-const char *const events_columns[] = {
+static const char *const columns[] = {
 	"time", "agent_arn", "username", "event_type", "change", "field",
 	"contact_id", "channel", "from", "to", "event_id"
 };
-const size_t events_ncolumns = sizeof(events_columns) /
-    sizeof(events_columns[0]);
 
 struct row_ctx {
 	struct output		*out;
@@ -106,11 +105,15 @@ diff(struct row_ctx *r, const struct snapshot *p, const struct snapshot *c)
  * Write the rows of one event.  prev is the snapshot to compare with
  * (the event's own, or the agent's last), or NULL when there is none.
  */
-void
-events_rows(struct output *out, const struct event *ev,
-    const struct snapshot *prev, const char *username)
+static void
+events_event(struct view *v, struct agent *a, const struct event *ev,
+    const struct snapshot *prev, int in_order)
 {
-	struct row_ctx r = { out, ev, username };
+	struct row_ctx r = { v->out, ev, a->username };
+
+	(void)in_order;
+	if (v->out == NULL)
+		return;
 
 	if (ev->type == EV_LOGIN)
 		row(&r, "LOGIN", NULL, NULL, NULL, NULL);
@@ -119,3 +122,10 @@ events_rows(struct output *out, const struct event *ev,
 	if (prev != NULL && prev->present && ev->cur.present)
 		diff(&r, prev, &ev->cur);
 }
+
+const struct view_ops events_view = {
+	.name = "events",
+	.columns = columns,
+	.ncolumns = sizeof(columns) / sizeof(columns[0]),
+	.event = events_event,
+};
