@@ -210,6 +210,7 @@ struct engine	*engine_new(struct counts *);
 void	 engine_add_view(struct engine *, const struct view_ops *,
 	    struct output *);
 void	 engine_apply(struct engine *, struct event *, const struct origin *);
+void	 engine_set_as_of(struct engine *, int64_t);
 void	 engine_finish(struct engine *, int);
 void	 engine_free(struct engine *);
 const char	*view_name(const struct view_ops *);

@@ -133,6 +133,8 @@ engine_new(struct counts *counts)
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		fatal_oom();
 	e->counts = counts;
+	e->clock = -1;
+	e->as_of = -1;
 	return e;
 }
 
@@ -230,6 +232,27 @@ engine_agent(struct engine *e, const char *arn)
 	return a;
 }
 
+/* The as-of time (-t): where the clock stops at the end of the input. */
+void
+engine_set_as_of(struct engine *e, int64_t t)
+{
+	e->as_of = t;
+}
+
+/* Move the clock forward to t, telling the views that want to know. */
+static void
+advance(struct engine *e, int64_t t)
+{
+	struct view *v;
+
+	if (t <= e->clock)
+		return;
+	e->clock = t;
+	for (v = e->views; v < e->views + e->nviews; v++)
+		if (v->ops->tick != NULL)
+			v->ops->tick(v);
+}
+
 /* Hand an interval a view opened or closed to the views that take them. */
 void
 engine_publish(struct engine *e, struct agent *a, const struct interval *iv)
@@ -274,6 +297,7 @@ engine_apply(struct engine *e, struct event *ev, const struct origin *o)
 	struct view *v;
 	int in_order;
 
+	advance(e, ev->time);
 	if (duplicate(a, ev)) {
 		e->counts->duplicates++;
 		event_free(ev);
@@ -324,6 +348,8 @@ engine_finish(struct engine *e, int open_rows)
 	struct view *v;
 	size_t i;
 
+	if (e->as_of >= 0)
+		advance(e, e->as_of);
 	for (i = 0; i < e->nagents; i++)
 		for (v = e->views; v < e->views + e->nviews; v++)
 			if (v->ops->finish != NULL)

@@ -82,7 +82,9 @@ struct loader;
  * input (open_rows: write what is open as OPEN rows; without it the open
  * intervals are carried in the state).  save() adds the view's part of
  * the agent to the agent's object in the state file, load() reads it
- * back, busy() says the part still holds something open.
+ * back, busy() says the part still holds something open.  tick() says
+ * the clock moved forward (to the engine's clock), before the event that
+ * moved it is applied, and at the end of the input to the as-of time.
  */
 struct view_ops {
 	const char		*name;
@@ -99,6 +101,7 @@ struct view_ops {
 	void	(*save)(const void *, json_t *);
 	int	(*load)(void *, json_t *, struct loader *);
 	int	(*busy)(const void *);
+	void	(*tick)(struct view *);
 };
 
 struct view {
@@ -108,8 +111,15 @@ struct view {
 	size_t			 index;	/* of its part in struct agent */
 };
 
+/*
+ * The clock is event time: the newest EventTimestamp read so far (-1
+ * before the first event), moved forward before each event is applied.
+ * as_of is -t, or -1.
+ */
 struct engine {
 	struct counts	*counts;
+	int64_t		 clock;
+	int64_t		 as_of;
 	struct view	 views[MAX_VIEWS];	/* needs before their users */
 	size_t		 nviews;
 	struct agent	**table;	/* open addressing on the ARN */
