@@ -187,7 +187,7 @@ void	 frame_end(struct framer *, value_fn, void *);
 /* What an agent is doing, as the summary columns group it. */
 enum activity {
 	ACT_AVAILABLE, ACT_INCOMING, ACT_ON_CONTACT, ACT_ACW, ACT_CUSTOM,
-	ACT_OFFLINE, ACT_ERROR, ACT_NKINDS
+	ACT_OFFLINE, ACT_ERROR, ACT_UNKNOWN, ACT_NKINDS
 };
 
 /* What a run counted, for the summary line and the exit status. */
