@@ -46,6 +46,11 @@ dir=$(cd "$1" && pwd) || exit 2
 for tool in lintian apt-get dpkg dpkg-deb man; do
 	command -v $tool >/dev/null 2>&1 || fail "$tool is not installed"
 done
+# Minimal container images tell dpkg not to install manuals and docs.
+excl=$(cat /etc/dpkg/dpkg.cfg.d/* 2>/dev/null |
+    grep -E '^[[:space:]]*path-exclude[[:space:]=]+/usr/share/(man|doc)')
+[ -z "$excl" ] ||
+	fail "dpkg is told not to install manuals or docs here: $excl"
 
 set -- "$dir"/agentev_*.deb
 [ $# = 1 ] && [ -f "$1" ] || fail "$dir: want exactly one agentev_*.deb, found: $*"
