@@ -61,6 +61,7 @@ struct run {
 	const char	*rejects_path;
 	int		 rejects_error;	/* errno of the first failed write */
 	const char	*state_path;	/* -S */
+	int64_t		 window;	/* -w, ms */
 	const char	*file;		/* the input being read */
 	int64_t		 flushed_ms;	/* when the output was last written out */
 	int		 status;	/* exit status so far */
@@ -70,7 +71,8 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: agentev [-EHhsV] [-f format] [-i interval] "
-	    "[-j threads] [-m size] [-r rejects] [-S state] [-z zone] command "
+	    "[-j threads] [-m size] [-r rejects] [-S state] [-w window] "
+	    "[-z zone] command "
 	    "[file ...]\n");
 	exit(2);
 }
@@ -79,7 +81,8 @@ static void
 help(void)
 {
 	printf("usage: agentev [-EHhsV] [-f format] [-i interval] "
-	    "[-j threads] [-m size] [-r rejects] [-S state] [-z zone] command "
+	    "[-j threads] [-m size] [-r rejects] [-S state] [-w window] "
+	    "[-z zone] command "
 	    "[file ...]\n"
 	    "\n"
 	    "Read Amazon Connect agent events from the files (standard input "
@@ -110,11 +113,14 @@ help(void)
 	    "runs in this file\n"
 	    "  -s          strict: unknown enumeration values are errors\n"
 	    "  -V          print the version\n"
+	    "  -w window   reorder each agent's events that arrive up to this "
+	    "late\n"
+	    "              (event time: 30s, 5m, 1h30m)\n"
 	    "  -z zone     print times in this IANA time zone "
 	    "(default UTC)\n"
 	    "\n"
-	    "Exit status: 0 clean, 1 records rejected or input/output "
-	    "failed, 2 usage.\n"
+	    "Exit status: 0 clean; 1 records rejected, events out of order, "
+	    "or input or\noutput failed; 2 usage.\n"
 	    "See agentev(1).\n");
 }
 
@@ -446,7 +452,7 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 		fatal_oom();
 	opterr = 0;	/* our own messages, without argv[0] */
 	while (optind < argc) {
-		if ((ch = getopt(argc, argv, ":Ef:Hhi:j:m:r:S:sVz:")) == -1) {
+		if ((ch = getopt(argc, argv, ":Ef:Hhi:j:m:r:S:sVw:z:")) == -1) {
 			if (strcmp(argv[optind - 1], "--") == 0 &&
 			    optind > 1) {
 				while (optind < argc)
@@ -513,6 +519,13 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 			printf("agentev %s (jansson %s)\n", AGENTEV_VERSION,
 			    JANSSON_VERSION);
 			exit(0);
+		case 'w':
+			if (parse_duration(optarg, &r->window) == -1) {
+				warnx("invalid window: %s (a duration such as "
+				    "30s, 5m or 1h30m)", optarg);
+				usage();
+			}
+			break;
 		case 'z':
 			*zone = optarg;
 			break;
@@ -614,7 +627,7 @@ finish(struct run *r)
 		r->status = 1;
 	}
 	r->rejects = NULL;
-	if (r->counts.rejected > 0)
+	if (r->counts.rejected > 0 || r->counts.out_of_order > 0)
 		r->status = 1;
 	if (r->check || r->counts.rejected > 0 ||
 	    r->counts.warnings > 0 || r->counts.out_of_order > 0)
@@ -623,6 +636,10 @@ finish(struct run *r)
 		    " warnings, %" PRIu64 " out of order\n", r->counts.events,
 		    r->counts.rejected, r->counts.duplicates,
 		    r->counts.warnings, r->counts.out_of_order);
+	if (r->counts.out_of_order > 0)
+		fprintf(stderr, "agentev: events out of order were used only "
+		    "for what they show by themselves; -w DURATION reorders "
+		    "events that arrive up to DURATION late\n");
 }
 
 /* The table a command names; NULL for check. */
@@ -651,6 +668,7 @@ add_views(struct run *r, const struct view_ops *table)
 	size_t i;
 
 	r->engine = engine_new(&r->counts);
+	engine_set_window(r->engine, r->window);
 	if (r->state_path != NULL)
 		for (i = 0; i < NTABLES; i++)
 			engine_add_view(r->engine, tables[i], NULL);

@@ -211,6 +211,7 @@ void	 engine_add_view(struct engine *, const struct view_ops *,
 	    struct output *);
 void	 engine_apply(struct engine *, struct event *, const struct origin *);
 void	 engine_set_as_of(struct engine *, int64_t);
+void	 engine_set_window(struct engine *, int64_t);
 void	 engine_finish(struct engine *, int);
 void	 engine_free(struct engine *);
 const char	*view_name(const struct view_ops *);
@@ -226,6 +227,7 @@ int	 bucket_set(const char *);
 int	 bucket_enabled(void);
 int64_t	 bucket_start(int64_t);
 int64_t	 bucket_next(int64_t);
+int	 parse_duration(const char *, int64_t *);
 
 /* state.c: -S */
 int	 state_load(struct engine *, const char *, const struct config *,
