@@ -151,6 +151,17 @@ fuzz-clean:
 check-kinesis: agentev
 	sh tests/kinesis.sh
 
+# check-browser: -f svg pictures rendered by headless Chromium (Debian's
+# chromium package), checked on screen and in the DOM (tests/browser.sh).
+# readme-png: the same test, also writing the README's picture.
+.PHONY: check-browser readme-png
+check-browser: agentev
+	sh tests/browser.sh
+
+readme-png: agentev
+	mkdir -p doc
+	sh tests/browser.sh -p doc/shift-activity.png
+
 # The benchmark (not part of check): see bench/run.sh.
 bench/parseonly: bench/parseonly.c
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ bench/parseonly.c $(LDLIBS)
