@@ -519,8 +519,8 @@ assign_subrows(struct svg *g, int64_t t1)
 		if (k == MAX_SUBROWS)
 			k = MAX_SUBROWS - 1;	/* too many: overlap */
 		if (k == used)
-			used++;
-		if (end > ends[k] || k + 1 == used)
+			ends[used++] = end;
+		else if (end > ends[k])
 			ends[k] = end;
 		b->subrow = (int)k;
 		if (used > g->lanes[lane].nsubrows)
