@@ -361,8 +361,9 @@ svg_span(struct svg *g, int64_t first, int64_t last)
 }
 
 /*
- * Write s as XML character data or attribute text: the five special
- * characters as entities, and what XML 1.0 does not allow (control
+ * Write s as XML character data: the five special characters as entities,
+ * CR as a reference (a parser reads a raw one as LF), and what XML 1.0
+ * does not allow (control
  * characters other than tab, newline and carriage return; U+FFFE and
  * U+FFFF) as U+FFFD.  The input is valid UTF-8 without NUL.  At most
  * max characters are written (0: all), then an ellipsis.
@@ -384,11 +385,10 @@ xml_text(FILE *fp, const char *s, size_t max)
 		case '>': fputs("&gt;", fp); continue;
 		case '"': fputs("&quot;", fp); continue;
 		case '\'': fputs("&apos;", fp); continue;
-		case '\t': fputs("&#9;", fp); continue;
-		case '\n': fputs("&#10;", fp); continue;
-		case '\r': fputs("&#13;", fp); continue;
+		case '\r': fputs("&#13;", fp); continue;	/* not LF */
 		}
-		if (*p < 0x20 || (p[0] == 0xEF && p[1] == 0xBF &&
+		if ((*p < 0x20 && *p != '\t' && *p != '\n') ||
+		    (p[0] == 0xEF && p[1] == 0xBF &&
 		    (p[2] == 0xBE || p[2] == 0xBF))) {
 			fputs("\xEF\xBF\xBD", fp);
 			if (*p >= 0x20)
