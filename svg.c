@@ -50,7 +50,8 @@ struct bar {
 	size_t		 lane;
 	size_t		 name;		/* index into names */
 	int64_t		 start;
-	int64_t		 end;		/* -1: open */
+	int64_t		 end;
+	int		 open;		/* no end yet: drawn to the last event */
 	char		*title;		/* the row's values, not escaped */
 	int		 subrow;
 };
@@ -59,7 +60,6 @@ struct lane {
 	const char	*arn;		/* in arns */
 	char		*username;
 	size_t		 nsubrows;
-	size_t		 order;		/* position in the picture */
 };
 
 struct svg {
@@ -346,7 +346,8 @@ svg_row(struct svg *g, const struct cell *cells)
 	b->lane = lane;
 	b->name = name_of(g, name != NULL ? name : "(none)");
 	b->start = start->n;
-	b->end = end->kind == CELL_TIME ? end->n : -1;
+	b->open = end->kind != CELL_TIME;
+	b->end = b->open ? start->n : end->n;
 	b->title = row_title(g, cells);
 	b->subrow = 0;
 }
@@ -508,7 +509,7 @@ assign_subrows(struct svg *g, int64_t t1)
 	qsort(v, g->nbars, sizeof(*v), by_lane_start);
 	for (i = 0; i < g->nbars; i++) {
 		struct bar *b = v[i];
-		int64_t end = b->end < 0 ? t1 : b->end;
+		int64_t end = b->open ? t1 : b->end;
 
 		if (b->lane != lane) {
 			lane = b->lane;
@@ -560,8 +561,9 @@ static int64_t
 tick_step(int64_t span)
 {
 	static const int64_t steps[] = {
-		MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR,
-		12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY
+		MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE,
+		HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR,
+		DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY
 	};
 	int64_t room = PLOT_W / TICK_MIN_PX;
 	size_t i;
@@ -706,14 +708,17 @@ svg_write(struct svg *g, FILE *fp)
 	fprintf(fp, "\n</style>\n<rect width=\"100%%\" height=\"100%%\" "
 	    "fill=\"#fff\"/>\n");
 
-	out_format_time(a, sizeof(a), g->have_span ? g->first : t0);
-	out_format_time(b, sizeof(b), g->have_span ? g->last : t1);
 	fprintf(fp, "<text class=\"title\" x=\"8\" y=\"18\" font-size=\"14\">"
-	    "%s%s%s: events from %s to %s; %zu agents, %zu intervals",
-	    strcmp(g->columns[g->c_start], "acw_start") == 0 ? "acw" :
-	    "intervals", g->c_name != -1 ? " by " : "",
-	    g->c_name != -1 ? g->columns[g->c_name] : "", a, b, g->nlanes,
-	    g->nbars);
+	    "%s%s%s: ", strcmp(g->columns[g->c_start], "acw_start") == 0 ?
+	    "acw" : "intervals", g->c_name != -1 ? " by " : "",
+	    g->c_name != -1 ? g->columns[g->c_name] : "");
+	if (g->have_span) {
+		out_format_time(a, sizeof(a), g->first);
+		out_format_time(b, sizeof(b), g->last);
+		fprintf(fp, "events from %s to %s", a, b);
+	} else
+		fprintf(fp, "no events");
+	fprintf(fp, "; %zu agents, %zu intervals", g->nlanes, g->nbars);
 	if (g->dropped > 0)
 		fprintf(fp, " (%" PRIu64 " rows not drawn: over the limits)",
 		    g->dropped);
@@ -742,8 +747,10 @@ svg_write(struct svg *g, FILE *fp)
 	}
 	fprintf(fp, "</g>\n");
 
-	write_axis(fp, t0, t1, top, bottom);
-	write_grid(fp, t0, t1, top, bottom);
+	if (g->have_span || g->nbars > 0) {
+		write_axis(fp, t0, t1, top, bottom);
+		write_grid(fp, t0, t1, top, bottom);
+	}
 
 	/* lanes: a label, then the bars in row order */
 	fprintf(fp, "<g class=\"lanes\">\n");
@@ -761,7 +768,7 @@ svg_write(struct svg *g, FILE *fp)
 	fprintf(fp, "</g>\n<g class=\"bars\">\n");
 	for (i = 0; i < g->nbars; i++) {
 		const struct bar *r = &g->bars[i];
-		int64_t end = r->end < 0 ? t1 : r->end;
+		int64_t end = r->open ? t1 : r->end;
 		double x0 = xpos(r->start, t0, t1), x1 = xpos(end, t0, t1);
 		int by = lane_y[r->lane] + r->subrow * BAR_H;
 
@@ -769,11 +776,11 @@ svg_write(struct svg *g, FILE *fp)
 			x1 = x0 + 1;	/* the shortest still shows */
 		fprintf(fp, "<rect class=\"bar%s c%zu\" x=\"%.1f\" y=\"%d\" "
 		    "width=\"%.1f\" height=\"%d\"><title>",
-		    r->end < 0 ? " open" : "", r->name, x0, by + 1, x1 - x0,
+		    r->open ? " open" : "", r->name, x0, by + 1, x1 - x0,
 		    BAR_H - 2);
 		xml_text(fp, r->title, 0);
 		fprintf(fp, "</title></rect>");
-		if (r->end < 0)
+		if (r->open)
 			fprintf(fp, "<path class=\"open-end c%zu\" d=\"M%.1f "
 			    "%dl8 %dl-8 %dz\"/>", r->name, x1, by + 1,
 			    (BAR_H - 2) / 2, (BAR_H - 2) / 2);
