@@ -14,7 +14,7 @@ ALL_CFLAGS = $(WARNFLAGS) $(CFLAGS)
 LDLIBS = $(JANSSON_LIBS) -lpthread
 
 OBJS = agentev.o $(LIBOBJS)
-LIBOBJS = arena.o parse.o frame.o engine.o acw.o status.o activity.o summary.o events.o bucket.o output.o pipeline.o state.o
+LIBOBJS = arena.o parse.o frame.o engine.o acw.o status.o activity.o summary.o events.o bucket.o output.o pipeline.o state.o svg.o
 
 all: agentev
 
@@ -150,6 +150,17 @@ fuzz-clean:
 .PHONY: check-kinesis
 check-kinesis: agentev
 	sh tests/kinesis.sh
+
+# check-browser: -f svg pictures rendered by headless Chromium (Debian's
+# chromium package), checked on screen and in the DOM (tests/browser.sh).
+# readme-png: the same test, also writing the README's picture.
+.PHONY: check-browser readme-png
+check-browser: agentev
+	sh tests/browser.sh
+
+readme-png: agentev
+	mkdir -p doc
+	sh tests/browser.sh -p doc/shift-activity.png
 
 # The benchmark (not part of check): see bench/run.sh.
 bench/parseonly: bench/parseonly.c

@@ -64,6 +64,8 @@ struct run {
 	int64_t		 window;	/* -w, ms */
 	const char	*file;		/* the input being read */
 	int64_t		 flushed_ms;	/* when the output was last written out */
+	int		 have_span;	/* first and last are set */
+	int64_t		 first, last;	/* the valid events' EventTimestamps */
 	int		 status;	/* exit status so far */
 };
 
@@ -98,7 +100,8 @@ help(void)
 	    "\n"
 	    "options:\n"
 	    "  -E          quote fields a spreadsheet would take for formulas\n"
-	    "  -f format   csv (default), tsv or json\n"
+	    "  -f format   csv (default), tsv, json, or svg (acw, status, "
+	    "activity)\n"
 	    "  -H          no header line\n"
 	    "  -h          this help\n"
 	    "  -i interval split rows into buckets of local time: 15m, 30m, "
@@ -273,8 +276,14 @@ on_record(void *ctx, struct event *ev, const struct verdict *v,
 	if (ev == NULL) {
 		r->counts.rejected++;
 		write_reject(r, raw, rawlen);
-	} else
+	} else {
+		if (!r->have_span || ev->time < r->first)
+			r->first = ev->time;
+		if (!r->have_span || ev->time > r->last)
+			r->last = ev->time;
+		r->have_span = 1;
 		engine_apply(r->engine, ev, o);
+	}
 	if (out_error())
 		output_failed(r, out_error());
 }
@@ -473,8 +482,11 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 				*format = OUT_TSV;
 			else if (strcmp(optarg, "json") == 0)
 				*format = OUT_JSON;
+			else if (strcmp(optarg, "svg") == 0)
+				*format = OUT_SVG;
 			else {
-				warnx("unknown format: %s (csv, tsv or json)",
+				warnx("unknown format: %s (csv, tsv, json or "
+				    "svg)",
 				    optarg);
 				usage();
 			}
@@ -613,6 +625,12 @@ finish(struct run *r)
 {
 	char why[512];
 
+	if (r->out != NULL) {
+		if (r->have_span)
+			out_set_span(r->out, r->first, r->last);
+		if (out_finish(r->out) == 1)
+			r->status = 1;
+	}
 	flush_output(r);
 	if (r->rejects != NULL && fclose(r->rejects) == EOF &&
 	    r->rejects_error == 0)
@@ -699,6 +717,13 @@ main(int argc, char *argv[])
 	}
 	table = find_table(operands[0]);
 	r->check = table == NULL;
+	if (table != NULL)
+		columns = view_columns(table, &ncolumns);
+	if (!out_can_write(format, columns, ncolumns)) {
+		warnx("-f svg draws interval tables (acw, status, activity), "
+		    "not %s", operands[0]);
+		usage();
+	}
 	if (zone != NULL && out_set_zone(zone) == -1) {
 		warnx("unknown time zone: %s", zone);
 		usage();

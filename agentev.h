@@ -5,8 +5,8 @@
  * each event into a struct event (decoding and validation, no shared state,
  * so a worker thread could run it); engine.c applies events in input order
  * to per-agent state and hands them to the views, one file per table,
- * which produce rows; output.c writes rows as CSV, TSV or JSON.
- * agentev.c is only the driver.
+ * which produce rows; output.c writes rows as CSV, TSV or JSON, or hands
+ * them to svg.c to draw.  agentev.c is only the driver.
  */
 
 #ifndef AGENTEV_H
@@ -239,7 +239,7 @@ int	 state_lock(const char *, char *, size_t);
 void	 fatal_oom(void) __attribute__((noreturn));
 
 /* output.c */
-enum out_format { OUT_CSV, OUT_TSV, OUT_JSON };
+enum out_format { OUT_CSV, OUT_TSV, OUT_JSON, OUT_SVG };
 enum cell_kind { CELL_NULL, CELL_STR, CELL_TIME, CELL_MS, CELL_INT };
 struct cell {
 	enum cell_kind	 kind;
@@ -256,11 +256,23 @@ struct output	*out_new(FILE *, enum out_format, int header,
 		    const char *const *columns, size_t ncolumns);
 void	 out_free(struct output *);
 int	 out_row(struct output *, const struct cell *);
+int	 out_can_write(enum out_format, const char *const *, size_t);
+void	 out_set_span(struct output *, int64_t, int64_t);
+int	 out_finish(struct output *);
 int	 out_set_zone(const char *);
 int	 out_error(void);
 void	 out_guard_formulas(int);
 int64_t	 out_zone_offset(int64_t);
 size_t	 out_format_time(char *, size_t, int64_t);
 void	 out_field(FILE *, enum out_format, const char *, size_t);
+
+/* svg.c: -f svg, buffered rows drawn as a timeline at out_finish */
+struct svg;
+int	 svg_can_draw(const char *const *, size_t);
+struct svg	*svg_new(const char *const *, size_t);
+void	 svg_row(struct svg *, const struct cell *);
+void	 svg_span(struct svg *, int64_t, int64_t);
+int	 svg_write(struct svg *, FILE *);
+void	 svg_free(struct svg *);
 
 #endif /* AGENTEV_H */

@@ -1,7 +1,8 @@
 /*
- * output.c: write rows as CSV (RFC 4180), TSV or JSON Lines.  This is the
- * only place that quotes or escapes a field, and the only place that turns
- * milliseconds into text.
+ * output.c: write rows as CSV (RFC 4180), TSV or JSON Lines, or keep them
+ * for svg.c to draw at the end.  This is the only place that quotes or
+ * escapes a field for the table formats (svg.c escapes its XML), and the
+ * only place that turns milliseconds into text.
  */
 
 #include <errno.h>
@@ -17,6 +18,7 @@ struct output {
 	enum out_format		 format;
 	const char *const	*columns;
 	size_t			 ncolumns;
+	struct svg		*svg;		/* -f svg */
 };
 
 static int use_zone;	/* -z given: print local times with an offset */
@@ -207,7 +209,17 @@ out_field(FILE *fp, enum out_format format, const char *s, size_t n)
 		}
 		putc('"', fp);
 		return;
+	case OUT_SVG:
+		break;	/* svg.c escapes its own text */
 	}
+}
+
+/* Whether the format can show a table of these columns. */
+int
+out_can_write(enum out_format format, const char *const *columns,
+    size_t ncolumns)
+{
+	return format != OUT_SVG || svg_can_draw(columns, ncolumns);
 }
 
 struct output *
@@ -223,6 +235,13 @@ out_new(FILE *fp, enum out_format format, int header,
 	o->format = format;
 	o->columns = columns;
 	o->ncolumns = ncolumns;
+	if (format == OUT_SVG) {
+		if ((o->svg = svg_new(columns, ncolumns)) == NULL) {
+			free(o);
+			return NULL;
+		}
+		return o;
+	}
 	if (header && format != OUT_JSON) {
 		for (i = 0; i < ncolumns; i++) {
 			if (i > 0)
@@ -235,9 +254,33 @@ out_new(FILE *fp, enum out_format format, int header,
 	return o;
 }
 
+/* The input's first and last event, for formats that show the span. */
+void
+out_set_span(struct output *o, int64_t first, int64_t last)
+{
+	if (o->svg != NULL)
+		svg_span(o->svg, first, last);
+}
+
+/*
+ * The rows are all in: draw what was kept.  1 when rows had to be left
+ * out (said on stderr), -1 when the stream has failed, else 0.
+ */
+int
+out_finish(struct output *o)
+{
+	int rc = 0;
+
+	if (o->svg != NULL)
+		rc = svg_write(o->svg, o->fp);
+	return check_stream(o->fp) == -1 ? -1 : rc;
+}
+
 void
 out_free(struct output *o)
 {
+	if (o != NULL)
+		svg_free(o->svg);
 	free(o);
 }
 
@@ -250,6 +293,10 @@ out_row(struct output *o, const struct cell *cells)
 	FILE *fp = o->fp;
 	int64_t ms;
 
+	if (o->svg != NULL) {
+		svg_row(o->svg, cells);
+		return 0;
+	}
 	if (o->format == OUT_JSON)
 		putc('{', fp);
 	for (i = 0; i < o->ncolumns; i++) {

@@ -1,0 +1,132 @@
+#!/bin/sh
+# browser.sh: agentev's pictures in a real browser (make check-browser).
+#
+# Each case renders a file agentev wrote with headless Chromium, checks the
+# screenshot is not blank and shows each bar's colour where the bar is
+# (tests/svg.py decodes the PNG with zlib), and reads the DOM Chromium built
+# from an HTML page holding the picture inline (--dump-dom) to count the
+# bars against the CSV of the same run and to see hostile usernames stay
+# text.  New pages (the `now -f html` wallboard) get a case of their own
+# below: shot and dom work on any file.
+#
+# usage: sh tests/browser.sh [-p PNG]   (-p also writes the sample shift's
+#                                        activity timeline to PNG, for the
+#                                        README)
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+: "${AGENTEV:=$top/agentev}"
+: "${CHROMIUM:=/usr/bin/chromium}"
+readme_png=
+if [ "$1" = -p ]; then
+	readme_png=$2
+	shift 2
+fi
+if ! [ -x "$CHROMIUM" ]; then
+	echo "browser.sh: no $CHROMIUM (apt-get install chromium)" >&2
+	exit 2
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/agentev-browser.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT INT TERM
+n=0
+failed=0
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $*"
+}
+
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $*"
+}
+
+# chromium ARGS...: headless, offline, a fresh profile each time
+chromium() {
+	profile=$(mktemp -d "$tmp/profile.XXXXXX")
+	timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
+	    --disable-quic --no-first-run --disable-background-networking \
+	    --disable-component-update --disable-sync --hide-scrollbars \
+	    --user-data-dir="$profile" "$@" 2>>"$tmp/chromium.log"
+}
+
+# shot FILE PNG WIDTH HEIGHT: a screenshot of FILE
+shot() {
+	rm -f "$2"
+	chromium --screenshot="$2" --window-size="$3,$4" "file://$1" \
+	    >/dev/null && [ -s "$2" ]
+}
+
+# dom FILE OUT: the DOM Chromium built from FILE, serialised
+dom() {
+	chromium --dump-dom "file://$1" >"$2" && [ -s "$2" ]
+}
+
+# height SVG: the picture's height in px
+height() {
+	sed -n 's/^<svg .* height="\([0-9]*\)".*/\1/p' "$1"
+}
+
+# timeline NAME INPUT ARGS...: the SVG of agentev ARGS INPUT on screen
+# and in the DOM, against the CSV of the same run
+timeline() {
+	name=$1
+	input=$2
+	shift 2
+	svg=$tmp/$name.svg
+	"$AGENTEV" -f svg "$@" "$input" >"$svg" 2>"$tmp/err" ||
+	    { not_ok "$name: agentev -f svg: $(cat "$tmp/err")"; return; }
+	"$AGENTEV" "$@" "$input" >"$tmp/$name.csv" 2>/dev/null
+	h=$(height "$svg")
+	if ! shot "$svg" "$tmp/$name.png" 1224 "$h"; then
+		not_ok "$name: no screenshot"
+		tail -5 "$tmp/chromium.log" | sed 's/^/# /'
+		return
+	fi
+	if python3 tests/svg.py pixels "$tmp/$name.png" "$svg" \
+	    "$tmp/$name.csv" >"$tmp/log"; then
+		ok "$name: screenshot: $(cat "$tmp/log")"
+	else
+		not_ok "$name: screenshot: $(cat "$tmp/log")"
+	fi
+	python3 tests/svg.py wrap "$svg" >"$tmp/$name.html"
+	if ! dom "$tmp/$name.html" "$tmp/$name.dom"; then
+		not_ok "$name: no DOM"
+		return
+	fi
+	if python3 tests/svg.py dom "$tmp/$name.dom" "$tmp/$name.csv" \
+	    >"$tmp/log"; then
+		ok "$name: DOM: $(cat "$tmp/log")"
+	else
+		not_ok "$name: DOM: $(cat "$tmp/log")"
+	fi
+	# the SVG file itself, opened directly, builds the same bars
+	if dom "$svg" "$tmp/$name.svgdom" &&
+	    [ "$(grep -o '<rect class="bar[ "]' "$tmp/$name.svgdom" | wc -l)" \
+	    = "$(($(wc -l <"$tmp/$name.csv") - 1))" ]; then
+		ok "$name: the SVG opened alone has one bar per row"
+	else
+		not_ok "$name: the SVG opened alone"
+	fi
+}
+
+shift_in=samples/shift.ndjson
+timeline activity "$shift_in" activity
+timeline status-zone-buckets "$shift_in" -z America/Chicago -i 10m status
+timeline acw "$shift_in" acw
+python3 tests/svg.py hostile markup <"$shift_in" >"$tmp/hostile.ndjson"
+timeline hostile-usernames "$tmp/hostile.ndjson" activity
+
+# the wallboard (now -f html) will get its case here
+
+if [ -n "$readme_png" ]; then
+	if cp "$tmp/activity.png" "$readme_png"; then
+		ok "wrote $readme_png ($(wc -c <"$readme_png") bytes)"
+	else
+		not_ok "cannot write $readme_png"
+	fi
+fi
+
+echo "1..$n"
+[ $failed = 0 ]
