@@ -45,6 +45,7 @@ static const struct view_ops *const tables[] = {
 	&status_view,
 	&activity_view,
 	&summary_view,
+	&alert_view,
 };
 
 #define NTABLES	(sizeof(tables) / sizeof(tables[0]))
@@ -69,7 +70,7 @@ struct run {
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: agentev [-EHhsV] [-f format] [-i interval] "
+	fprintf(stderr, "usage: agentev [-EHhsV] [-a rule] [-f format] [-i interval] "
 	    "[-j threads] [-m size] [-r rejects] [-S state] [-z zone] command "
 	    "[file ...]\n");
 	exit(2);
@@ -78,7 +79,7 @@ usage(void)
 static void
 help(void)
 {
-	printf("usage: agentev [-EHhsV] [-f format] [-i interval] "
+	printf("usage: agentev [-EHhsV] [-a rule] [-f format] [-i interval] "
 	    "[-j threads] [-m size] [-r rejects] [-S state] [-z zone] command "
 	    "[file ...]\n"
 	    "\n"
@@ -92,8 +93,11 @@ help(void)
 	    "  status   agent-status intervals tiling each login session\n"
 	    "  activity intervals of what the agent was doing\n"
 	    "  summary  totals per agent (and per bucket with -i)\n"
+	    "  alert    a row each time a -a rule is raised or cleared\n"
 	    "\n"
 	    "options:\n"
+	    "  -a rule     alert rule (repeatable): NAME>15m, acw>5m, "
+	    "missed>=3/1h, silent>5m\n"
 	    "  -E          quote fields a spreadsheet would take for formulas\n"
 	    "  -f format   csv (default), tsv or json\n"
 	    "  -H          no header line\n"
@@ -440,13 +444,13 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 {
 	int ch, nops = 0;
 	long lval;
-	char *end;
+	char *end, why[256];
 
 	if ((*operands = calloc((size_t)argc + 1, sizeof(char *))) == NULL)
 		fatal_oom();
 	opterr = 0;	/* our own messages, without argv[0] */
 	while (optind < argc) {
-		if ((ch = getopt(argc, argv, ":Ef:Hhi:j:m:r:S:sVz:")) == -1) {
+		if ((ch = getopt(argc, argv, ":a:Ef:Hhi:j:m:r:S:sVz:")) == -1) {
 			if (strcmp(argv[optind - 1], "--") == 0 &&
 			    optind > 1) {
 				while (optind < argc)
@@ -457,6 +461,12 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 			continue;
 		}
 		switch (ch) {
+		case 'a':
+			if (alert_add_rule(optarg, why, sizeof(why)) == -1) {
+				warnx("-a %s: %s", optarg, why);
+				usage();
+			}
+			break;
 		case 'E':
 			out_guard_formulas(1);
 			break;
@@ -681,6 +691,11 @@ main(int argc, char *argv[])
 	}
 	table = find_table(operands[0]);
 	r->check = table == NULL;
+	if ((table == &alert_view) != (alert_nrules() > 0)) {
+		warnx(table == &alert_view ? "alert needs at least one -a rule" :
+		    "-a is for the alert command only");
+		usage();
+	}
 	if (zone != NULL && out_set_zone(zone) == -1) {
 		warnx("unknown time zone: %s", zone);
 		usage();
