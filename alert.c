@@ -169,7 +169,8 @@ is_word(const char *s, size_t n, const char *word)
 	return n == strlen(word) && strncasecmp(s, word, n) == 0;
 }
 
-#define DURATION_HELP	"an integer with ms, s, m, h or d, or a sum: 1h30m"
+#define DURATION_HELP	"an integer with ms, s, m, h or d, or a sum: 1h30m; " \
+			"at most 3660d"
 
 /*
  * Add one -a rule.  Returns 0, or -1 with why set to what is wrong.
