@@ -180,7 +180,7 @@ alert_add_rule(const char *text, char *why, size_t whylen)
 {
 	struct rule r;
 	const char *gt, *name, *slash, *arg;
-	size_t namelen, keylen;
+	size_t namelen, keylen, i;
 	char *end, *lname = NULL;
 	long long count;
 	int prefixed;
@@ -273,6 +273,14 @@ alert_add_rule(const char *text, char *why, size_t whylen)
 		    (long long)r.count, (long long)r.ms);
 		break;
 	}
+	for (i = 0; i < nrules; i++)
+		if (strcmp(rules[i].key, r.key) == 0) {
+			snprintf(why, whylen, "the same rule as -a %s",
+			    rules[i].text);
+			free(r.key);
+			free(r.name);
+			return -1;
+		}
 	r.text = xstrdup(text);
 	rules[nrules++] = r;
 	return 0;
