@@ -32,6 +32,7 @@
 #define MISS_KEEP	(24 * HOUR_MS)	/* kept at least this long */
 #define COUNTED_RING	16		/* ContactIds counted as misses */
 #define NOT_QUEUED	SIZE_MAX
+#define TIME_LIMIT	((int64_t)1 << 50)	/* ms; beyond the year 9999 */
 
 static const char *const columns[] = {
 	"time", "agent_arn", "username", "rule", "state", "subject", "since",
@@ -633,7 +634,8 @@ queue_loaded(struct view *v)
 	alerts.loaded = 0;
 	for (i = 0; i < e->nagents; i++) {
 		a = e->order[i];
-		if (a->seen && a->last_time > alerts.clock)
+		if (a->seen && a->last_time > alerts.clock &&
+		    a->last_time < TIME_LIMIT)
 			alerts.clock = a->last_time;
 		if ((p = PART(v, a)) == NULL)
 			continue;
@@ -869,7 +871,8 @@ alert_save(const void *part, json_t *o)
 		j = json_pack("{s:s,s:o,s:I}", "kind", cond_names[c->kind],
 		    "subject", state_str_json(c->subject),
 		    "since", (json_int_t)c->since);
-		if (c->kind != COND_MISSED) {
+		if (c->kind != COND_MISSED && (c->raised != 0 ||
+		    c->nother > 0)) {
 			raised = json_array();
 			for (k = 0, bits = c->raised; bits != 0;
 			    k++, bits >>= 1)
@@ -883,16 +886,25 @@ alert_save(const void *part, json_t *o)
 		}
 		json_array_append_new(conds, j);
 	}
-	misses = json_array();
-	for (i = 0; i < p->nmisses; i++)
-		json_array_append_new(misses, json_integer(p->misses[i]));
-	counted = json_array();
-	n = p->ncounted < COUNTED_RING ? p->ncounted : COUNTED_RING;
-	for (i = 0; i < n; i++)
-		json_array_append_new(counted, state_hash_json(p->counted[i]));
-	json_object_set_new(o, "alert", json_pack("{s:o,s:o,s:o,s:I}",
-	    "conds", conds, "misses", misses, "counted", counted,
-	    "counted_next", (json_int_t)(p->ncounted % COUNTED_RING)));
+	j = json_pack("{s:o}", "conds", conds);
+	if (p->nmisses > 0) {
+		misses = json_array();
+		for (i = 0; i < p->nmisses; i++)
+			json_array_append_new(misses,
+			    json_integer(p->misses[i]));
+		json_object_set_new(j, "misses", misses);
+	}
+	if (p->ncounted > 0) {
+		counted = json_array();
+		n = p->ncounted < COUNTED_RING ? p->ncounted : COUNTED_RING;
+		for (i = 0; i < n; i++)
+			json_array_append_new(counted,
+			    state_hash_json(p->counted[i]));
+		json_object_set_new(j, "counted", counted);
+		json_object_set_new(j, "counted_next",
+		    json_integer((json_int_t)(p->ncounted % COUNTED_RING)));
+	}
+	json_object_set_new(o, "alert", j);
 }
 
 static int
@@ -914,6 +926,7 @@ load_cond(struct alert_part *p, json_t *j, struct loader *l)
 		if (strcmp(name, cond_names[kind]) == 0)
 			break;
 	if (kind == 4 || state_int(l, j, "since", &since) ||
+	    since <= -TIME_LIMIT || since >= TIME_LIMIT ||
 	    state_str(l, j, "subject", kind == COND_SILENCE, &subject))
 		return state_bad(l, "alert conds");
 	c = cond_new(p, NULL, (enum cond_kind)kind, subject, since);
@@ -926,7 +939,8 @@ load_cond(struct alert_part *p, json_t *j, struct loader *l)
 		}
 		return 0;
 	}
-	raised = json_object_get(j, "raised");
+	if ((raised = json_object_get(j, "raised")) == NULL)
+		return 0;	/* nothing raised */
 	if (!json_is_array(raised))
 		return state_bad(l, "alert raised");
 	json_array_foreach(raised, i, k) {
@@ -965,14 +979,17 @@ alert_load(void *part, json_t *o, struct loader *l)
 	json_array_foreach(arr, i, x)
 		if (load_cond(p, x, l) == -1)
 			return -1;
+	/* misses and counted are left out when there are none */
 	arr = json_object_get(j, "misses");
-	if (!json_is_array(arr) || json_array_size(arr) > MISS_MAX)
+	if (arr != NULL && (!json_is_array(arr) ||
+	    json_array_size(arr) > MISS_MAX))
 		return state_bad(l, "alert misses");
 	json_array_foreach(arr, i, x) {
 		if (!json_is_integer(x))
 			return state_bad(l, "alert misses");
 		t = (int64_t)json_integer_value(x);
-		if (p->nmisses > 0 && t < p->misses[p->nmisses - 1])
+		if (t <= -TIME_LIMIT || t >= TIME_LIMIT ||
+		    (p->nmisses > 0 && t < p->misses[p->nmisses - 1]))
 			return state_bad(l, "alert misses");
 		if (p->nmisses == p->misses_cap) {
 			p->misses_cap = p->misses_cap ? p->misses_cap * 2 : 4;
@@ -981,7 +998,8 @@ alert_load(void *part, json_t *o, struct loader *l)
 		}
 		p->misses[p->nmisses++] = t;
 	}
-	arr = json_object_get(j, "counted");
+	if ((arr = json_object_get(j, "counted")) == NULL)
+		return 0;
 	if (!json_is_array(arr) || json_array_size(arr) > COUNTED_RING ||
 	    state_int(l, j, "counted_next", &n) == -1 || n < 0 ||
 	    n >= COUNTED_RING)
