@@ -56,7 +56,7 @@ static size_t		nrules;
 enum cond_kind { COND_ACTIVITY, COND_ACW, COND_SILENCE, COND_MISSED };
 
 static const char *const cond_names[] = {
-	"activity", "acw", "silence", "missed"
+	"activity", "contact_acw", "silence", "missed"
 };
 
 struct alert_part;
