@@ -146,6 +146,8 @@ acw_event(struct view *v, struct agent *a, const struct event *ev,
 {
 	const char *ended_by = ev->type == EV_LOGOUT ? "LOGOUT" : "CLEARED";
 	struct acw_part *p = PART(v, a);
+	struct interval iv = { IV_ACW, NULL, NULL, ACT_ACW, NULL, 0, -1,
+	    NULL };
 	const struct contact *c;
 	struct acw *w, tmp;
 	size_t i;
@@ -176,7 +178,11 @@ acw_event(struct view *v, struct agent *a, const struct event *ev,
 		if (c->state != CS_ENDED || find_acw(p, c->id) != NULL ||
 		    recently_closed(p, c->id))
 			continue;
-		fill_acw(new_acw(p), c);
+		fill_acw(w = new_acw(p), c);
+		iv.name = w->contact_id;
+		iv.acw = w;
+		iv.start = w->start;
+		engine_publish(v->engine, a, &iv);	/* opened */
 	}
 }
 

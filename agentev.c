@@ -45,6 +45,7 @@ static const struct view_ops *const tables[] = {
 	&status_view,
 	&activity_view,
 	&summary_view,
+	&alert_view,
 };
 
 #define NTABLES	(sizeof(tables) / sizeof(tables[0]))
@@ -72,7 +73,8 @@ struct run {
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: agentev [-EHhsV] [-f format] [-i interval] "
+	fprintf(stderr, "usage: agentev [-EHhsV] [-a rule] [-f format] "
+	    "[-i interval] "
 	    "[-j threads] [-m size] [-r rejects] [-S state] [-w window] "
 	    "[-z zone] command "
 	    "[file ...]\n");
@@ -82,7 +84,8 @@ usage(void)
 static void
 help(void)
 {
-	printf("usage: agentev [-EHhsV] [-f format] [-i interval] "
+	printf("usage: agentev [-EHhsV] [-a rule] [-f format] "
+	    "[-i interval] "
 	    "[-j threads] [-m size] [-r rejects] [-S state] [-w window] "
 	    "[-z zone] command "
 	    "[file ...]\n"
@@ -97,8 +100,11 @@ help(void)
 	    "  status   agent-status intervals tiling each login session\n"
 	    "  activity intervals of what the agent was doing\n"
 	    "  summary  totals per agent (and per bucket with -i)\n"
+	    "  alert    a row each time a -a rule is raised or cleared\n"
 	    "\n"
 	    "options:\n"
+	    "  -a rule     alert rule (repeatable): NAME>15m, acw>5m, "
+	    "missed>=3/1h, silent>5m\n"
 	    "  -E          quote fields a spreadsheet would take for formulas\n"
 	    "  -f format   csv (default), tsv, json, or svg (acw, status, "
 	    "activity)\n"
@@ -455,13 +461,13 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 {
 	int ch, nops = 0;
 	long lval;
-	char *end;
+	char *end, why[256];
 
 	if ((*operands = calloc((size_t)argc + 1, sizeof(char *))) == NULL)
 		fatal_oom();
 	opterr = 0;	/* our own messages, without argv[0] */
 	while (optind < argc) {
-		if ((ch = getopt(argc, argv, ":Ef:Hhi:j:m:r:S:sVw:z:")) == -1) {
+		if ((ch = getopt(argc, argv, ":a:Ef:Hhi:j:m:r:S:sVw:z:")) == -1) {
 			if (strcmp(argv[optind - 1], "--") == 0 &&
 			    optind > 1) {
 				while (optind < argc)
@@ -472,6 +478,12 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 			continue;
 		}
 		switch (ch) {
+		case 'a':
+			if (alert_add_rule(optarg, why, sizeof(why)) == -1) {
+				warnx("-a %s: %s", optarg, why);
+				usage();
+			}
+			break;
 		case 'E':
 			out_guard_formulas(1);
 			break;
@@ -532,7 +544,7 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 			    JANSSON_VERSION);
 			exit(0);
 		case 'w':
-			if (parse_duration(optarg, &r->window) == -1) {
+			if (parse_duration(optarg, strlen(optarg), &r->window) == -1) {
 				warnx("invalid window: %s (a duration such as "
 				    "30s, 5m or 1h30m)", optarg);
 				usage();
@@ -717,6 +729,11 @@ main(int argc, char *argv[])
 	}
 	table = find_table(operands[0]);
 	r->check = table == NULL;
+	if ((table == &alert_view) != (alert_nrules() > 0)) {
+		warnx(table == &alert_view ? "alert needs at least one -a rule" :
+		    "-a is for the alert command only");
+		usage();
+	}
 	if (table != NULL)
 		columns = view_columns(table, &ncolumns);
 	if (!out_can_write(format, columns, ncolumns)) {

@@ -227,7 +227,12 @@ int	 bucket_set(const char *);
 int	 bucket_enabled(void);
 int64_t	 bucket_start(int64_t);
 int64_t	 bucket_next(int64_t);
-int	 parse_duration(const char *, int64_t *);
+int	 parse_duration(const char *, size_t, int64_t *);
+
+/* alert.c: the alert table and its -a rules */
+extern const struct view_ops alert_view;
+int	 alert_add_rule(const char *, char *, size_t);
+size_t	 alert_nrules(void);
 
 /* state.c: -S */
 int	 state_load(struct engine *, const char *, const struct config *,

@@ -8,6 +8,7 @@
  * buckets of its own.
  */
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@
 
 #define MINUTE_MS	((int64_t)60 * 1000)
 #define DAY_MS		(24 * 60 * MINUTE_MS)
+#define MAX_DURATION	(3660 * DAY_MS)	/* ten years */
 
 static int64_t width;	/* bucket width in ms of local time, 0 = none */
 
@@ -52,47 +54,45 @@ bucket_set(const char *spec)
 }
 
 /*
- * Parse a duration: an integer with ms, s, m, h or d, or a sum of them
- * ("1h30m", "90s", "250ms").  Returns 0 with *ms set, or -1.
+ * A duration: an integer with ms, s, m, h or d, or a sum of them (1h30m).
  */
 int
-parse_duration(const char *s, int64_t *ms)
+parse_duration(const char *s, size_t n, int64_t *out)
 {
-	static const struct {
-		const char	*name;
-		int64_t		 ms;
-	} units[] = {
-		{ "ms", 1 }, { "s", 1000 }, { "m", MINUTE_MS },
+	static const struct { const char *unit; int64_t ms; } units[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "m", 60 * 1000 },
 		{ "h", 60 * MINUTE_MS }, { "d", DAY_MS },
 	};
-	int64_t total = 0, part;
-	unsigned long long n;
+	const char *end = s + n;
+	int64_t total = 0, v;
 	size_t u, len;
-	char *end;
 
-	if (*s == '\0')
+	if (n == 0)
 		return -1;
-	while (*s != '\0') {
-		if (*s < '0' || *s > '9')
+	while (s < end) {
+		if (!isdigit((unsigned char)*s))
 			return -1;
-		n = strtoull(s, &end, 10);
+		for (v = 0; s < end && isdigit((unsigned char)*s); s++) {
+			v = v * 10 + (*s - '0');
+			if (v > MAX_DURATION)
+				return -1;
+		}
 		for (u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
-			len = strlen(units[u].name);
-			/* "m" must not take the m of "ms" */
-			if (strncmp(end, units[u].name, len) == 0 &&
-			    (len == 2 || strncmp(end, "ms", 2) != 0))
+			len = strlen(units[u].unit);
+			if ((size_t)(end - s) >= len &&
+			    strncmp(s, units[u].unit, len) == 0)
 				break;
 		}
-		if (u == sizeof(units) / sizeof(units[0]) ||
-		    n > (unsigned long long)INT64_MAX / (unsigned long long)
-		    units[u].ms)
+		if (u == sizeof(units) / sizeof(units[0]))
 			return -1;
-		part = (int64_t)n * units[u].ms;
-		if (__builtin_add_overflow(total, part, &total))
+		s += len;
+		if (v > MAX_DURATION / units[u].ms)
 			return -1;
-		s = end + strlen(units[u].name);
+		total += v * units[u].ms;
+		if (total > MAX_DURATION)
+			return -1;
 	}
-	*ms = total;
+	*out = total;
 	return 0;
 }
 

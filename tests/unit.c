@@ -439,6 +439,143 @@ test_row(void)
 	    "out_row csv: a negative duration keeps its sign");
 }
 
+/* parse_duration: an integer with ms, s, m, h or d, or a sum of them. */
+static void
+duration_is(const char *s, int rc, int64_t ms)
+{
+	char what[160];
+	int64_t got = INT64_MIN;
+	int grc = parse_duration(s, strlen(s), &got);
+
+	snprintf(what, sizeof(what), "parse_duration(\"%s\") %s %lld", s,
+	    rc == 0 ? "==" : "fails, not", (long long)ms);
+	result(grc == rc && (rc != 0 || got == ms), what);
+	if (grc != rc || (rc == 0 && got != ms))
+		printf("#   got rc %d, ms %lld\n", grc, (long long)got);
+}
+
+static void
+test_duration(void)
+{
+	duration_is("15m", 0, 900000);
+	duration_is("1h30m", 0, 5400000);
+	duration_is("30m1h", 0, 5400000);
+	duration_is("500ms", 0, 500);
+	duration_is("2m30s500ms", 0, 150500);
+	duration_is("1d", 0, 86400000);
+	duration_is("0s", 0, 0);
+	duration_is("3660d", 0, 3660 * 86400000LL);
+	duration_is("", -1, 0);
+	duration_is("15", -1, 0);
+	duration_is("m", -1, 0);
+	duration_is("1x", -1, 0);
+	duration_is("1h30", -1, 0);
+	duration_is("-5m", -1, 0);
+	duration_is("1.5h", -1, 0);
+	duration_is("1 h", -1, 0);
+	duration_is("3661d", -1, 0);
+	duration_is("99999999999999999999d", -1, 0);
+}
+
+static void
+apply_record(void *ctx, struct event *ev, const struct verdict *v,
+    const struct origin *o, const char *raw, size_t rawlen)
+{
+	(void)raw;
+	(void)rawlen;
+	if (ev == NULL || v->rejected) {
+		result(0, "alert: the test event is valid");
+		event_free(ev);
+		return;
+	}
+	engine_apply(ctx, ev, o);
+}
+
+/* One event of agent ana, whose status is status since at. */
+static void
+feed(struct engine *e, int id, const char *type, const char *at,
+    const char *status)
+{
+	static const char *const p =
+	    "arn:aws:connect:us-east-1:123456789012:instance/inst-1";
+	struct config config = { 0, 1 << 20, 0 };
+	struct origin o = { "<unit>", 1, -1 };
+	char buf[2048];
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "{\"EventType\":\"%s\","
+	    "\"EventId\":\"e-%d\",\"EventTimestamp\":\"2024-03-05T%sZ\","
+	    "\"AgentARN\":\"%s/agent/ana\",\"CurrentAgentSnapshot\":{"
+	    "\"AgentStatus\":{\"ARN\":\"%s/agent-state/x\",\"Name\":\"%s\","
+	    "\"StartTimestamp\":\"2024-03-05T%sZ\"},\"Configuration\":{"
+	    "\"Username\":\"ana\",\"RoutingProfile\":{\"ARN\":"
+	    "\"%s/routing-profile/basic\",\"Name\":\"Basic\"}},"
+	    "\"Contacts\":[]},\"AWSAccountId\":\"123456789012\","
+	    "\"InstanceARN\":\"%s\",\"Version\":\"2019-05-25\"}", type, id, at,
+	    p, p, status, at, p, p);
+	parse_value(buf, (size_t)n, &o, &config, apply_record, e);
+}
+
+/*
+ * The alert clock at the end of the input is the as-of time (-t): an
+ * open Break raises when as_of passes its start + 15m, with time =
+ * as_of; without it, or short of it, nothing.
+ */
+static void
+alert_as_of_is(int64_t as_of, const char *want, const char *what)
+{
+	static const char *const *columns;
+	struct counts counts;
+	struct output *out;
+	struct engine *e;
+	char *buf = NULL;
+	size_t len = 0, ncolumns;
+	FILE *fp;
+
+	memset(&counts, 0, sizeof(counts));
+	columns = view_columns(&alert_view, &ncolumns);
+	if ((fp = open_memstream(&buf, &len)) == NULL ||
+	    (out = out_new(fp, OUT_CSV, 0, columns, ncolumns)) == NULL)
+		fatal_oom();
+	e = engine_new(&counts);
+	engine_add_view(e, &alert_view, out);
+	feed(e, 1, "LOGIN", "09:00:00.000", "Available");
+	feed(e, 2, "STATE_CHANGE", "09:01:00.000", "Break");
+	feed(e, 3, "HEART_BEAT", "09:03:00.000", "Break");
+	if (as_of >= 0)
+		engine_set_as_of(e, as_of);
+	engine_finish(e, 1);
+	engine_free(e);
+	out_free(out);
+	if (fclose(fp) != 0)
+		fatal_oom();
+	bytes_are(what, buf, len, want, strlen(want));
+	free(buf);
+}
+
+static void
+test_alert_as_of(void)
+{
+	char why[256];
+	int64_t t;
+
+	/* test_zone left a zone set; UTC prints as +00:00 then */
+	if (out_set_zone("UTC") == -1)
+		fatal_oom();
+	result(alert_add_rule("Break>15m", why, sizeof(why)) == 0,
+	    "alert_add_rule(\"Break>15m\")");
+	alert_as_of_is(-1, "", "alert: no as-of time, nothing raised");
+	if (parse_time("2024-03-05T09:16:00.000Z", 24, &t) != 0)
+		fatal_oom();
+	alert_as_of_is(t, "", "alert: as of 09:16, Break since 09:01 has "
+	    "lasted 15m, not more");
+	alert_as_of_is(t + 1,
+	    "2024-03-05T09:16:00.001+00:00,arn:aws:connect:us-east-1:"
+	    "123456789012:instance/inst-1/agent/ana,ana,Break>15m,RAISED,"
+	    "Break,2024-03-05T09:01:00.000+00:00,900.001\n",
+	    "alert: as of 09:16:00.001 the open Break raises, time = as-of");
+}
+
 /*
  * arena.c: inside a mark, jansson's memory comes from the thread's block
  * and is taken back at release, so the next record gets the same
@@ -499,6 +636,8 @@ main(void)
 	test_field();
 	test_row();
 	test_zone();
+	test_duration();
+	test_alert_as_of();
 	printf("1..%d\n", ntests);
 	if (nfailed > 0)
 		printf("# %d of %d checks failed\n", nfailed, ntests);
