@@ -412,15 +412,16 @@ read_more(struct run *r, int fd, char *buf, size_t n)
 static const struct compression {
 	const char	*magic;
 	size_t		 len;
-	const char	*name;
+	const char	*name;		/* for messages */
 	const char	*command;	/* writes the data on standard output */
 	const char	*suffix;
 } compressions[] = {
-	{ "\x1f\x8b", 2, "gzip", "zcat", ".gz" },
-	{ "\xfd" "7zXZ\0", 6, "xz", "xz -dc", ".xz" },
-	{ "BZh", 3, "bzip2", "bzip2 -dc", ".bz2" },
-	{ "\x28\xb5\x2f\xfd", 4, "zstd", "zstd -dc", ".zst" },
-	{ "PK\x03\x04", 4, "zip", "unzip -p", ".zip" },
+	{ "\x1f\x8b", 2, "gzip-compressed input", "zcat", ".gz" },
+	{ "\xfd" "7zXZ\0", 6, "xz-compressed input", "xz -dc", ".xz" },
+	{ "BZh", 3, "bzip2-compressed input", "bzip2 -dc", ".bz2" },
+	{ "\x28\xb5\x2f\xfd", 4, "zstd-compressed input", "zstd -dc",
+	    ".zst" },
+	{ "PK\x03\x04", 4, "a zip archive", "unzip -p", ".zip" },
 };
 
 #define NCOMPRESSIONS	(sizeof(compressions) / sizeof(compressions[0]))
@@ -442,7 +443,7 @@ compression_of(const char *buf, size_t have, int *more)
 			continue;
 		if (have < c->len)
 			*more = 1;
-		else if (strcmp(c->name, "bzip2") != 0 ||
+		else if (strcmp(c->suffix, ".bz2") != 0 ||
 		    (have > 3 && buf[3] >= '1' && buf[3] <= '9'))
 			return c;	/* "BZh" then a block size digit */
 		else if (have == 3)
@@ -472,8 +473,8 @@ read_input(struct run *r, struct framer *f, int fd, char *buf)
 	if (n == -1)
 		return;
 	if ((c = compression_of(buf, have, &more)) != NULL) {
-		input_problem(r, "%s: %s-compressed input; decompress it "
-		    "first, e.g. %s %s%s | agentev ...", r->file, c->name,
+		input_problem(r, "%s: %s; decompress it first, e.g. "
+		    "%s %s%s | agentev ...", r->file, c->name,
 		    c->command, fd == STDIN_FILENO ? "FILE" : r->file,
 		    fd == STDIN_FILENO ? c->suffix : "");
 		return;
