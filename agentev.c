@@ -584,7 +584,8 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 			break;
 		case 'm':
 			if (parse_size(optarg, &r->config.max_record) == -1) {
-				warnx("invalid size: %s", optarg);
+				warnx("invalid size: %s (bytes, or with k, M "
+				    "or G)", optarg);
 				usage();
 			}
 			break;
@@ -771,6 +772,23 @@ finish(struct run *r)
 		    r->counts.out_of_order);
 }
 
+/* -i given to a command that does not use it: say which ones do. */
+static void __attribute__((noreturn))
+interval_unused(const struct command_info *cmd)
+{
+	char list[256] = "";
+	size_t i, n;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (commands[i].takes_interval) {
+			n = strlen(list);
+			snprintf(list + n, sizeof(list) - n, "%s%s",
+			    n ? ", " : "", commands[i].name);
+		}
+	warnx("-i: %s takes no interval (these do: %s)", cmd->name, list);
+	usage();
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -803,10 +821,8 @@ main(int argc, char *argv[])
 		warnx("unknown time zone: %s", zone);
 		usage();
 	}
-	if (interval != NULL && !cmd->takes_interval) {
-		warnx("-i: %s does not use an interval", cmd->name);
-		usage();
-	}
+	if (interval != NULL && !cmd->takes_interval)
+		interval_unused(cmd);
 	if (interval != NULL && bucket_set(interval) == -1) {
 		warnx("invalid interval: %s (an interval must divide a day: "
 		    "e.g. 5m, 15m, 30m, 1h, 8h, 1d)", interval);
