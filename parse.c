@@ -209,7 +209,7 @@ problem(struct vctx *x, enum severity sev, const char *key,
 {
 	struct verdict *v = x->v;
 	struct problem *p;
-	char text[sizeof(p->message)];
+	char text[2 * sizeof(p->message)];
 	size_t i, n;
 	va_list ap;
 
@@ -363,7 +363,7 @@ get_enum(struct vctx *x, json_t *obj, const char *key, enum need need,
     const char *const *list, size_t n, int *index)
 {
 	const char *s = get_string(x, obj, key, need, 1, 64);
-	char q[96];
+	char q[256];
 
 	*index = -1;
 	if (s == NULL)
@@ -464,7 +464,7 @@ get_time(struct vctx *x, json_t *obj, const char *key, enum need need,
     int64_t *out)
 {
 	json_t *j = get(x, obj, key, JSON_STRING, need);
-	char q[96];
+	char q[256];
 	int rc;
 
 	if (j == NULL)
@@ -539,7 +539,7 @@ get_arn(struct vctx *x, json_t *obj, const char *key, enum need need,
 {
 	const char *s = get_string(x, obj, key, need, 1, 1024), *p;
 	size_t n, rl = strlen(resource);
-	char q[128];
+	char q[256];
 
 	if (s == NULL)
 		return NULL;
@@ -1001,7 +1001,7 @@ parse_event(json_t *root, const struct config *cfg, struct event *ev,
 	instance = get_arn(&x, root, "InstanceARN", REQUIRED, "");
 	account = get_string(&x, root, "AWSAccountId", REQUIRED, 1, 64);
 	if (account && !all_digits(account, 12)) {
-		char q[96];
+		char q[256];
 
 		quote_value(q, sizeof(q), account, strlen(account), 40);
 		problem(&x, SEV_ERROR, "AWSAccountId", "not a 12-digit account "
@@ -1088,7 +1088,7 @@ static void	one_problem(struct verdict *, const char *, const char *, ...)
 static void
 one_problem(struct verdict *v, const char *field, const char *fmt, ...)
 {
-	char text[sizeof(v->problems[0].message)];
+	char text[2 * sizeof(v->problems[0].message)];
 	va_list ap;
 
 	memset(v, 0, sizeof(*v));
@@ -1111,7 +1111,7 @@ reject(const struct origin *o, const char *raw, size_t rawlen, record_fn fn,
     void *ctx, const char *fmt, ...)
 {
 	struct verdict v;
-	char text[sizeof(v.problems[0].message)];
+	char text[2 * sizeof(v.problems[0].message)];
 	va_list ap;
 
 	va_start(ap, fmt);
