@@ -9,12 +9,13 @@ trap 'rm -rf "$d"' EXIT
 python3 - "$d/in" <<'PY' >"$d/want"
 import json, sys
 seed = [json.loads(l) for l in open("samples/seed-acw.ndjson")]
-line = ""
+parts = []
 for i in range(3000):
     e = dict(seed[i % 2])
     e["EventId"] = "e-%d" % i
     e["Note"] = "Zoë Ünal ✓"    # 1, 2 and 3 bytes a character
-    line += json.dumps(e, ensure_ascii=False, separators=(",", ":"))
+    parts.append(json.dumps(e, ensure_ascii=False, separators=(",", ":")))
+line = "".join(parts)
 bad = '{"EventId" "x"}'     # the ':' is missing
 # jansson reports the error at the closing quote of "x"
 column = len(line) + bad.index('"x"') + 3
