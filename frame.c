@@ -14,7 +14,8 @@
  *
  * Text between values that is not JSON (a word, a "// comment" line, a log
  * prefix) is one fragment per contiguous run: it ends before a '{', or at
- * the end of a line when the next line begins like a JSON value.
+ * the end of a line when the next line begins a JSON value ('{', '[', '"',
+ * or a word that is a number, true, false or null).
  *
  * Each value comes with the line and column where it starts; columns count
  * characters (UTF-8 code points) from 1.  Counting is lazy: only the bytes
@@ -40,7 +41,8 @@ enum mode {
 	M_TOPESCAPE,
 	M_RESYNC,	/* skipping a broken value */
 	M_JUNK,		/* text that is not JSON */
-	M_JUNK_LINE	/* the same, at the start of a line */
+	M_JUNK_LINE,	/* the same, at the start of a line */
+	M_JUNK_TOKEN	/* a word there that may be a number or literal */
 };
 
 const char frame_not_json[] = "not JSON";
@@ -72,6 +74,7 @@ struct framer {
 	uint64_t	 error_line;	/* where the value in hand broke */
 	uint64_t	 error_column;
 	size_t		 junk_end;	/* a junk run ends here at the latest */
+	size_t		 token_start;	/* M_JUNK_TOKEN: where the word starts */
 };
 
 /* Bytes that matter inside an object or array. */
@@ -246,12 +249,28 @@ emit_junk(struct framer *f, size_t end, value_fn fn, void *ctx)
 	f->mode = M_BETWEEN;
 }
 
-/* Whether c can begin a JSON value at the start of a line. */
+/* Whether c ends a top-level number or literal. */
 static int
-value_start(char c)
+scalar_end(char c)
 {
-	return c == '{' || c == '[' || c == '"' || c == '-' ||
-	    isdigit((unsigned char)c);
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '{' ||
+	    c == '[' || c == ']' || c == '"' || c == ',' || c == '}';
+}
+
+/*
+ * The word at token_start, on the line after a junk run, is a number or
+ * literal: the junk ends before its line, and the word is a value of its
+ * own, which ends at end.
+ */
+static void
+junk_then_scalar(struct framer *f, size_t end, value_fn fn, void *ctx)
+{
+	emit_junk(f, f->junk_end, fn, ctx);
+	f->start = f->token_start;
+	f->start_line = f->line;
+	f->start_column = column_at(f, f->token_start);
+	emit(f, end, fn, ctx);
+	f->mode = M_BETWEEN;
 }
 
 static int
@@ -415,9 +434,7 @@ scan(struct framer *f, value_fn fn, void *ctx)
 			f->mode = M_TOPSTRING;
 			break;
 		case M_SCALAR:
-			if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-			    c == '{' || c == '[' || c == ']' || c == '"' ||
-			    c == ',' || c == '}') {
+			if (scalar_end(c)) {
 				if (!json_scalar(f->buf + f->start,
 				    f->pos - f->start)) {
 					/* a word, not a value: junk */
@@ -442,13 +459,28 @@ scan(struct framer *f, value_fn fn, void *ctx)
 		case M_JUNK_LINE:
 			if (c == '\n')
 				f->junk_end = f->pos + 1;
-			else if (value_start(c)) {
+			else if (c == '{' || c == '[' || c == '"') {
 				/* whole lines of junk; the value begins here */
 				emit_junk(f, f->junk_end, fn, ctx);
 				continue;
+			} else if (c == '-' || isdigit((unsigned char)c) ||
+			    c == 't' || c == 'f' || c == 'n') {
+				/* a value, or more junk ("- note", "2024-") */
+				f->token_start = f->pos;
+				f->mode = M_JUNK_TOKEN;
 			} else if (c != ' ' && c != '\t' && c != '\r') {
 				f->mode = M_JUNK;
 				continue;
+			}
+			break;
+		case M_JUNK_TOKEN:
+			if (scalar_end(c)) {
+				if (json_scalar(f->buf + f->token_start,
+				    f->pos - f->token_start))
+					junk_then_scalar(f, f->pos, fn, ctx);
+				else
+					f->mode = M_JUNK;
+				continue;	/* rescan c */
 			}
 			break;
 		case M_RESYNC:
@@ -483,8 +515,10 @@ reserve(struct framer *f, size_t n)
 		    f->mark < f->base + f->start)
 			(void)column_at(f, f->start);
 		f->base += f->start;
-		if (f->mode == M_JUNK_LINE)
+		if (f->mode == M_JUNK_LINE || f->mode == M_JUNK_TOKEN)
 			f->junk_end -= f->start;
+		if (f->mode == M_JUNK_TOKEN)
+			f->token_start -= f->start;
 		keep = f->len - f->start;
 		memmove(f->buf, f->buf + f->start, keep);
 		f->len = keep;
@@ -540,6 +574,13 @@ frame_end(struct framer *f, value_fn fn, void *ctx)
 		else
 			emit_junk(f, f->len, fn, ctx);
 		break;
+	case M_JUNK_TOKEN:
+		if (json_scalar(f->buf + f->token_start,
+		    f->len - f->token_start)) {
+			junk_then_scalar(f, f->len, fn, ctx);
+			break;
+		}
+		/* FALLTHROUGH */
 	case M_JUNK:
 	case M_JUNK_LINE:
 		emit_junk(f, f->len, fn, ctx);
