@@ -38,28 +38,31 @@ static const size_t check_ncolumns = sizeof(check_columns) /
     sizeof(check_columns[0]);
 
 /*
- * The commands, the columns of their tables, and whether they take -i
- * (-i with any other command is a usage error).
+ * The tables, each a view (engine.h), in the order the -S state lists
+ * their parts; `check` is the one command without a table.
  */
-static const struct command_info {
-	const char		*name;
-	enum command		 command;
-	const char *const	*columns;
-	const size_t		*ncolumns;
-	int			 takes_interval;
-} commands[] = {
-	{ "check", CMD_CHECK, check_columns, &check_ncolumns, 0 },
-	{ "events", CMD_EVENTS, events_columns, &events_ncolumns, 0 },
-	{ "acw", CMD_ACW, acw_columns, &acw_ncolumns, 1 },
-	{ "status", CMD_STATUS, status_columns, &status_ncolumns, 1 },
-	{ "activity", CMD_ACTIVITY, activity_columns, &activity_ncolumns, 1 },
-	{ "summary", CMD_SUMMARY, summary_columns, &summary_ncolumns, 1 },
+static const struct view_ops *const tables[] = {
+	&events_view,
+	&acw_view,
+	&status_view,
+	&activity_view,
+	&summary_view,
 };
+
+#define NTABLES	(sizeof(tables) / sizeof(tables[0]))
+
+/* The commands that take -i; with any other it is a usage error. */
+static const char *const interval_commands[] = {
+	"acw", "status", "activity", "summary"
+};
+
+#define NINTERVAL_COMMANDS \
+	(sizeof(interval_commands) / sizeof(interval_commands[0]))
 
 /* Everything one run needs while it reads. */
 struct run {
 	struct config	 config;
-	enum command	 command;
+	int		 check;		/* the command is check */
 	struct engine	*engine;
 	struct pipeline	*pipeline;
 	struct output	*out;		/* the table; for check only with -f */
@@ -260,7 +263,7 @@ report(struct run *r, const struct verdict *v, const struct origin *o)
 		fprintf(stderr, "agentev: %s:%" PRIu64 "%s: %s%s%s%s%s\n",
 		    o->file, line, where, record, field, field[0] ? ": " : "",
 		    p->severity == SEV_WARNING ? "warning: " : "", message);
-		if (r->command == CMD_CHECK && r->out != NULL) {
+		if (r->check && r->out != NULL) {
 			struct cell cells[7];
 
 			cells[0] = C_STR(o->file);
@@ -631,7 +634,7 @@ open_state(struct run *r)
 	char why[512];
 	int rc = 0;
 
-	if (r->command != CMD_CHECK)
+	if (!r->check)
 		rc = state_lock(r->state_path, why, sizeof(why));
 	if (rc >= 0)
 		rc = state_load(r->engine, r->state_path, &r->config, why,
@@ -756,7 +759,7 @@ finish(struct run *r)
 		errno = r->rejects_error;
 		warn("%s", r->rejects_path);
 		r->status = 1;
-	} else if (r->state_path != NULL && r->command != CMD_CHECK &&
+	} else if (r->state_path != NULL && !r->check &&
 	    state_save(r->engine, r->state_path, why, sizeof(why)) == -1) {
 		warnx("cannot save the state: %s", why);
 		r->status = 1;
@@ -764,7 +767,7 @@ finish(struct run *r)
 	r->rejects = NULL;
 	if (r->counts.rejected > 0)
 		r->status = 1;
-	if (r->command == CMD_CHECK || r->counts.rejected > 0 ||
+	if (r->check || r->counts.rejected > 0 ||
 	    r->counts.warnings > 0 || r->counts.out_of_order > 0)
 		fprintf(stderr, "agentev: %" PRIu64 " %s read, %" PRIu64
 		    " rejected, %" PRIu64 " %s, %" PRIu64 " %s, %" PRIu64
@@ -777,21 +780,65 @@ finish(struct run *r)
 		    r->counts.out_of_order);
 }
 
+/* The table a command names; NULL for check. */
+static const struct view_ops *
+find_table(const char *name)
+{
+	size_t i;
+
+	if (strcmp(name, "check") == 0)
+		return NULL;
+	for (i = 0; i < NTABLES; i++)
+		if (strcmp(name, view_name(tables[i])) == 0)
+			return tables[i];
+	warnx("unknown command: %s", name);
+	usage();
+}
+
+/*
+ * The views this run needs, still without their output: the command's
+ * table, and with -S every table that keeps state, so that one state
+ * file serves whichever command runs next.
+ */
+static void
+add_views(struct run *r, const struct view_ops *table)
+{
+	size_t i;
+
+	r->engine = engine_new(&r->counts);
+	if (r->state_path != NULL)
+		for (i = 0; i < NTABLES; i++)
+			engine_add_view(r->engine, tables[i], NULL);
+	if (table != NULL)
+		engine_add_view(r->engine, table, NULL);
+}
+
 /* -i given to a command that does not use it: say which ones do. */
 static void __attribute__((noreturn))
-interval_unused(const struct command_info *cmd)
+interval_unused(const char *command)
 {
 	char list[256] = "";
 	size_t i, n;
 
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (commands[i].takes_interval) {
-			n = strlen(list);
-			snprintf(list + n, sizeof(list) - n, "%s%s",
-			    n ? ", " : "", commands[i].name);
-		}
-	warnx("-i: %s takes no interval (these do: %s)", cmd->name, list);
+	for (i = 0; i < NINTERVAL_COMMANDS; i++) {
+		n = strlen(list);
+		snprintf(list + n, sizeof(list) - n, "%s%s", n ? ", " : "",
+		    interval_commands[i]);
+	}
+	warnx("-i: %s takes no interval (these do: %s)", command, list);
 	usage();
+}
+
+/* Whether the command takes -i. */
+static int
+takes_interval(const char *command)
+{
+	size_t i;
+
+	for (i = 0; i < NINTERVAL_COMMANDS; i++)
+		if (strcmp(command, interval_commands[i]) == 0)
+			return 1;
+	return 0;
 }
 
 int
@@ -799,7 +846,9 @@ main(int argc, char *argv[])
 {
 	static struct run run;
 	struct run *r = &run;
-	const struct command_info *cmd;
+	const struct view_ops *table;
+	const char *const *columns = check_columns;
+	size_t ncolumns = check_ncolumns;
 	enum out_format format = OUT_CSV;
 	const char *zone = NULL, *interval = NULL;
 	char **operands;
@@ -813,28 +862,21 @@ main(int argc, char *argv[])
 		warnx("no command given");
 		usage();
 	}
-	for (cmd = commands; cmd < commands + sizeof(commands) /
-	    sizeof(commands[0]); cmd++)
-		if (strcmp(operands[0], cmd->name) == 0)
-			break;
-	if (cmd == commands + sizeof(commands) / sizeof(commands[0])) {
-		warnx("unknown command: %s", operands[0]);
-		usage();
-	}
-	r->command = cmd->command;
+	table = find_table(operands[0]);
+	r->check = table == NULL;
 	if (zone != NULL && out_set_zone(zone) == -1) {
 		warnx("unknown time zone: %s", zone);
 		usage();
 	}
-	if (interval != NULL && !cmd->takes_interval)
-		interval_unused(cmd);
+	if (interval != NULL && !takes_interval(operands[0]))
+		interval_unused(operands[0]);
 	if (interval != NULL && bucket_set(interval) == -1) {
 		warnx("invalid interval: %s (an interval must divide a day: "
 		    "e.g. 5m, 15m, 30m, 1h, 8h, 1d)", interval);
 		usage();
 	}
 	check_outputs(r, operands, nops);
-	r->engine = engine_new(r->command, NULL, &r->counts);
+	add_views(r, table);
 	if (r->state_path != NULL)
 		open_state(r);
 	if (r->rejects_path != NULL)
@@ -842,11 +884,14 @@ main(int argc, char *argv[])
 
 	signal(SIGPIPE, SIG_IGN);
 	/* check writes a table only when asked for one with -f */
-	if ((r->command != CMD_CHECK || r->config.format_given) &&
-	    (r->out = out_new(stdout, format, header, cmd->columns,
-	    *cmd->ncolumns)) == NULL)
+	if (table != NULL)
+		columns = view_columns(table, &ncolumns);
+	if ((!r->check || r->config.format_given) &&
+	    (r->out = out_new(stdout, format, header, columns,
+	    ncolumns)) == NULL)
 		fatal_oom();
-	engine_output(r->engine, r->out);
+	if (table != NULL)
+		engine_add_view(r->engine, table, r->out);
 	r->pipeline = pipe_new(threads, &r->config, on_record, on_notice, r);
 	r->flushed_ms = now_ms();
 	read_all(r, operands, nops);

@@ -3,9 +3,10 @@
  *
  * The record path is: parse.c frames the input into JSON values and turns
  * each event into a struct event (decoding and validation, no shared state,
- * so a worker thread could run it); acw.c applies events in input order to
- * per-agent state and produces rows; output.c writes rows as CSV, TSV or
- * JSON.  agentev.c is only the driver.
+ * so a worker thread could run it); engine.c applies events in input order
+ * to per-agent state and hands them to the views, one file per table,
+ * which produce rows; output.c writes rows as CSV, TSV or JSON.
+ * agentev.c is only the driver.
  */
 
 #ifndef AGENTEV_H
@@ -202,36 +203,10 @@ void	 frame_begin(struct framer *, const char *name);
 int	 frame_feed(struct framer *, const char *, size_t, value_fn, void *);
 void	 frame_end(struct framer *, value_fn, void *);
 
-/* acw.c: per-agent state, the acw and status tables */
-enum command {
-	CMD_CHECK, CMD_EVENTS, CMD_ACW, CMD_STATUS, CMD_ACTIVITY, CMD_SUMMARY
-};
-
 /* What an agent is doing, as the summary columns group it. */
 enum activity {
 	ACT_AVAILABLE, ACT_INCOMING, ACT_ON_CONTACT, ACT_ACW, ACT_CUSTOM,
-	ACT_OFFLINE, ACT_ERROR, ACT_NKINDS
-};
-
-/* Totals of one agent in one bucket (bucket 0 without -i). */
-struct tally {
-	int64_t		 bucket;
-	int		 has_events;
-	int64_t		 first_event;
-	int64_t		 last_event;
-	int64_t		 ms[ACT_NKINDS];
-	uint64_t	 connected;
-	uint64_t	 missed;
-	uint64_t	 rejected;
-	uint64_t	 acw_count;
-	int64_t		 acw_total;
-	int64_t		 acw_max;
-};
-
-struct tallies {
-	struct tally	*v;		/* in bucket order */
-	size_t		 n;
-	size_t		 cap;
+	ACT_OFFLINE, ACT_ERROR, ACT_UNKNOWN, ACT_NKINDS
 };
 
 /* What a run counted, for the summary line and the exit status. */
@@ -244,28 +219,28 @@ struct counts {
 	uint64_t	 unsplit;	/* intervals too long for -i */
 };
 
+/*
+ * engine.c: per-agent state shared by the tables, which are views
+ * (engine.h) that a run adds before the first event.
+ */
 struct engine;
-struct engine	*engine_new(enum command, struct output *, struct counts *);
+struct view_ops;
+struct engine	*engine_new(struct counts *);
+void	 engine_add_view(struct engine *, const struct view_ops *,
+	    struct output *);
 void	 engine_apply(struct engine *, struct event *, const struct origin *);
-void	 engine_output(struct engine *, struct output *);
+void	 engine_set_as_of(struct engine *, int64_t);
 void	 engine_finish(struct engine *, int);
 void	 engine_free(struct engine *);
-extern const char *const acw_columns[];
-extern const size_t acw_ncolumns;
-extern const char *const status_columns[];
-extern const size_t status_ncolumns;
-extern const char *const activity_columns[];
-extern const size_t activity_ncolumns;
+const char	*view_name(const struct view_ops *);
+const char *const *view_columns(const struct view_ops *, size_t *);
 
-/* summary.c */
-struct tally	*tally_get(struct tallies *, int64_t);
-void	 tally_add(int64_t *, int64_t);
-void	 summary_rows(struct output *, const char *, const char *,
-	    const struct tallies *);
-extern const char *const summary_columns[];
-extern const size_t summary_ncolumns;
-
-/* bucket.c: -i */
+/* the tables, one file each */
+extern const struct view_ops events_view;	/* events.c */
+extern const struct view_ops acw_view;		/* acw.c */
+extern const struct view_ops status_view;	/* status.c */
+extern const struct view_ops activity_view;	/* activity.c */
+extern const struct view_ops summary_view;	/* bucket.c: -i */
 int	 bucket_set(const char *);
 int	 bucket_enabled(void);
 int64_t	 bucket_start(int64_t);
@@ -276,12 +251,6 @@ int	 state_load(struct engine *, const char *, const struct config *,
 	    char *, size_t);
 int	 state_save(struct engine *, const char *, char *, size_t);
 int	 state_lock(const char *, char *, size_t);
-
-/* events.c: the events table */
-void	 events_rows(struct output *, const struct event *,
-	    const struct snapshot *, const char *);
-extern const char *const events_columns[];
-extern const size_t events_ncolumns;
 
 /* agentev.c */
 void	 fatal_oom(void) __attribute__((noreturn));

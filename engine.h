@@ -1,6 +1,7 @@
 /*
- * engine.h: the per-agent state behind acw.c, shared with state.c, which
- * saves and loads it for -S.  Private to those two files.
+ * engine.h: the engine and the views, shared by engine.c, state.c and
+ * one file per table (acw.c, status.c, activity.c, summary.c, events.c).
+ * Private to those files; the driver sees only agentev.h.
  */
 
 #ifndef ENGINE_H
@@ -11,13 +12,35 @@
 #define HOUR_MS		(3600 * (int64_t)1000)
 #define DUP_GENERATION	(12 * HOUR_MS)	/* ids live 12 to 24 hours */
 #define DUP_MAX		4096		/* ids per generation */
-#define CLOSED_RING	64		/* recently ended ACWs remembered */
+#define MAX_VIEWS	16
 
 /* A set of 64-bit EventId hashes (open addressing, 0 = empty). */
 struct idset {
 	uint64_t	*slots;
 	size_t		 cap;		/* a power of two, or 0 */
 	size_t		 count;
+};
+
+enum session { SESSION_UNKNOWN, SESSION_OPEN, SESSION_CLOSED };
+
+/*
+ * What every view shares about an agent.  The session is the one before
+ * the event a view is given; the engine moves it on after every view has
+ * seen the event.  part[] holds each view's own state for the agent, at
+ * the view's index.
+ */
+struct agent {
+	char		*arn;
+	char		*username;
+	struct snapshot	*last;		/* of the last in-order event, a copy */
+	int64_t		 last_time;	/* newest EventTimestamp seen */
+	int		 seen;		/* last_time is set */
+	enum session	 session;
+	int64_t		 login_time;
+	/* duplicate detection: two generations of EventIds */
+	struct idset	 ids[2];
+	int64_t		 ids_since;	/* when ids[0] was started */
+	void		*part[MAX_VIEWS];
 };
 
 /* A contact in after-contact work. */
@@ -29,52 +52,76 @@ struct acw {
 	int64_t		 start;
 };
 
-enum session { SESSION_UNKNOWN, SESSION_OPEN, SESSION_CLOSED };
+/*
+ * An interval a view opened or closed, handed to every other view that
+ * takes intervals (summary counts activity and ACW from them).  end < 0
+ * while open: when opened (ended_by NULL) and when still open at the end
+ * of the input (ended_by "OPEN").
+ */
+enum interval_kind { IV_STATUS, IV_ACTIVITY, IV_ACW };
 
-/* A contact the summary has counted, while the snapshot lists it. */
-struct counted {
-	uint64_t	 id;		/* ContactId hash */
-	unsigned	 states;	/* 1 connected, 2 missed, 4 rejected */
+struct interval {
+	enum interval_kind	 kind;
+	const char		*name;	/* status, activity or ContactId */
+	const char		*type;	/* status type; NULL otherwise */
+	enum activity		 activity;	/* IV_ACTIVITY */
+	const struct acw	*acw;		/* IV_ACW */
+	int64_t			 start;
+	int64_t			 end;
+	const char		*ended_by;
 };
 
-struct agent {
-	char		*arn;
-	char		*username;
-	struct snapshot	*last;		/* of the last in-order event, a copy */
-	int64_t		 last_time;	/* newest EventTimestamp seen */
-	int		 seen;		/* last_time is set */
-	enum session	 session;
-	int64_t		 login_time;
-	/* the status interval in progress */
-	int		 status_open;
-	char		*status_arn;
-	char		*status_name;
-	char		*status_type;
-	int64_t		 status_start;
-	/* the activity interval in progress */
-	char		*activity;	/* NULL when none */
-	enum activity	 activity_kind;
-	int64_t		 activity_start;
-	/* contacts in ACW */
-	struct acw	*acws;
-	size_t		 nacws;
-	size_t		 acws_cap;
-	uint64_t	 closed[CLOSED_RING];	/* ContactId hashes */
-	size_t		 nclosed;
-	/* duplicate detection: two generations of EventIds */
-	struct idset	 ids[2];
-	int64_t		 ids_since;	/* when ids[0] was started */
-	/* summary */
-	struct tallies	 tallies;
-	struct counted	*counted;
-	size_t		 ncounted;
-	size_t		 counted_cap;
+struct view;
+struct loader;
+
+/*
+ * A table.  Every hook may be NULL.  event() sees every event that is not
+ * a duplicate, with prev the snapshot to compare with (the event's own
+ * previous one, or the agent's last) or NULL; in_order is 0 for an event
+ * older than the agent's newest.  finish() ends an agent at the end of the
+ * input (open_rows: write what is open as OPEN rows; without it the open
+ * intervals are carried in the state).  save() adds the view's part of
+ * the agent to the agent's object in the state file, load() reads it
+ * back, busy() says the part still holds something open.  tick() says
+ * the clock moved forward (to the engine's clock), before the event that
+ * moved it is applied, and at the end of the input to the as-of time.
+ */
+struct view_ops {
+	const char		*name;
+	const char *const	*columns;
+	size_t			 ncolumns;
+	const struct view_ops *const *needs;	/* NULL-terminated, or NULL */
+	size_t			 part_size;
+	void	(*event)(struct view *, struct agent *, const struct event *,
+		    const struct snapshot *, int);
+	void	(*interval)(struct view *, struct agent *,
+		    const struct interval *);
+	void	(*finish)(struct view *, struct agent *, int);
+	void	(*clear)(void *);
+	void	(*save)(const void *, json_t *);
+	int	(*load)(void *, json_t *, struct loader *);
+	int	(*busy)(const void *);
+	void	(*tick)(struct view *);
 };
 
+struct view {
+	const struct view_ops	*ops;
+	struct engine		*engine;
+	struct output		*out;	/* NULL: the rows are not written */
+	size_t			 index;	/* of its part in struct agent */
+};
+
+/*
+ * The clock is event time: the newest EventTimestamp read so far (-1
+ * before the first event), moved forward before each event is applied.
+ * as_of is -t, or -1.
+ */
 struct engine {
-	enum command	 command;
-	struct output	*out;
 	struct counts	*counts;
+	int64_t		 clock;
+	int64_t		 as_of;
+	struct view	 views[MAX_VIEWS];	/* needs before their users */
+	size_t		 nviews;
 	struct agent	**table;	/* open addressing on the ARN */
 	size_t		 cap;
 	struct agent	**order;	/* agents in first-seen order */
@@ -82,11 +129,37 @@ struct engine {
 	size_t		 order_cap;
 };
 
+/* engine.c */
 struct agent	*engine_agent(struct engine *, const char *);
-void	 agent_clear(struct agent *);
+void	 engine_publish(struct engine *, struct agent *,
+	    const struct interval *);
+void	 agent_clear(struct engine *, struct agent *);
 uint64_t hash(const char *);
 char	*xstrdup(const char *);
 void	*xrealloc(void *, size_t, size_t);
 void	 idset_add(struct idset *, uint64_t);
+
+#define PART(v, a)	((a)->part[(v)->index])
+
+/*
+ * Hand [start, end) to piece() once per bucket it touches (once without
+ * -i); the pieces cut at a bucket boundary end with "SPLIT".  An open
+ * interval (end < 0) is one piece.
+ */
+typedef void	(*piece_fn)(struct view *, struct agent *, const void *,
+		    int64_t, int64_t, const char *);
+void	 view_split(struct view *, struct agent *, const void *, int64_t,
+	    int64_t, const char *, piece_fn);
+
+/* acw.c, status.c, activity.c: helpers the other views use */
+const char	*activity_of(const struct snapshot *, enum activity *);
+
+/* state.c: reading a view's part back; each returns -1 with err set */
+int	 state_bad(struct loader *, const char *);
+int	 state_int(struct loader *, json_t *, const char *, int64_t *);
+int	 state_str(struct loader *, json_t *, const char *, int, char **);
+int	 state_hash(struct loader *, json_t *, uint64_t *);
+json_t	*state_hash_json(uint64_t);
+json_t	*state_str_json(const char *);
 
 #endif /* ENGINE_H */

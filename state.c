@@ -4,8 +4,10 @@
  * over the whole stream.
  *
  * The file is JSON, written by jansson: {"agentev_state": 1, "agents":
- * [...]}, one object per agent with its last event, session, intervals in
- * progress, contacts in ACW and the EventIds the duplicate check needs.
+ * [...]}, one object per agent with what the engine keeps (its last
+ * event, session and the EventIds the duplicate check needs) and each
+ * view's part (intervals in progress, contacts in ACW), which the view
+ * itself saves and loads.
  * It is written to a temporary file in the same directory, flushed,
  * synced and renamed over the old one, so a run killed at any moment
  * leaves the previous state as it was.
@@ -33,8 +35,8 @@ static const char *const sessions[] = { "unknown", "open", "closed" };
 
 /* Saving ------------------------------------------------------------- */
 
-static json_t *
-hex(uint64_t h)
+json_t *
+state_hash_json(uint64_t h)
 {
 	char buf[17];
 
@@ -50,15 +52,17 @@ idset_json(const struct idset *s)
 
 	for (i = 0; i < s->cap; i++)
 		if (s->slots[i] != 0)
-			json_array_append_new(a, hex(s->slots[i]));
+			json_array_append_new(a, state_hash_json(s->slots[i]));
 	return a;
 }
 
-static json_t *
-str_or_null(const char *s)
+json_t *
+state_str_json(const char *s)
 {
 	return s ? json_string(s) : json_null();
 }
+
+#define str_or_null	state_str_json
 
 /* The snapshot an agent keeps, in the state file's own terms. */
 static json_t *
@@ -99,11 +103,12 @@ snapshot_json(const struct snapshot *s)
 	return o;
 }
 
+/* The agent's object: what the engine keeps, then each view's part. */
 static json_t *
-agent_json(const struct agent *a)
+agent_json(const struct engine *e, const struct agent *a)
 {
-	json_t *o, *arr;
-	size_t i, n;
+	json_t *o;
+	size_t i;
 
 	o = json_object();
 	json_object_set_new(o, "arn", json_string(a->arn));
@@ -112,45 +117,12 @@ agent_json(const struct agent *a)
 	json_object_set_new(o, "last_time", json_integer(a->last_time));
 	json_object_set_new(o, "session", json_string(sessions[a->session]));
 	json_object_set_new(o, "login_time", json_integer(a->login_time));
-	if (a->status_open)
-		json_object_set_new(o, "status", json_pack("{s:s,s:s,s:s,s:I}",
-		    "arn", a->status_arn, "name", a->status_name,
-		    "type", a->status_type, "start",
-		    (json_int_t)a->status_start));
-	else
-		json_object_set_new(o, "status", json_null());
-	if (a->activity != NULL)
-		json_object_set_new(o, "activity", json_pack("{s:s,s:i,s:I}",
-		    "name", a->activity, "kind", (int)a->activity_kind,
-		    "start", (json_int_t)a->activity_start));
-	else
-		json_object_set_new(o, "activity", json_null());
-	arr = json_array();
-	for (i = 0; i < a->nacws; i++)
-		json_array_append_new(arr, json_pack("{s:s,s:o,s:o,s:o,s:I}",
-		    "contact_id", a->acws[i].contact_id,
-		    "channel", str_or_null(a->acws[i].channel),
-		    "initiation_method",
-		    str_or_null(a->acws[i].initiation_method),
-		    "queue", str_or_null(a->acws[i].queue),
-		    "start", (json_int_t)a->acws[i].start));
-	json_object_set_new(o, "acw", arr);
-	arr = json_array();
-	n = a->nclosed < CLOSED_RING ? a->nclosed : CLOSED_RING;
-	for (i = 0; i < n; i++)
-		json_array_append_new(arr, hex(a->closed[i]));
-	json_object_set_new(o, "closed", arr);
-	json_object_set_new(o, "closed_next",
-	    json_integer((json_int_t)(a->nclosed % CLOSED_RING)));
+	for (i = 0; i < e->nviews; i++)
+		if (e->views[i].ops->save != NULL)
+			e->views[i].ops->save(a->part[i], o);
 	json_object_set_new(o, "ids", json_pack("[o,o]",
 	    idset_json(&a->ids[0]), idset_json(&a->ids[1])));
 	json_object_set_new(o, "ids_since", json_integer(a->ids_since));
-	arr = json_array();
-	for (i = 0; i < a->ncounted; i++)
-		json_array_append_new(arr, json_pack("{s:o,s:i}", "id",
-		    hex(a->counted[i].id), "states",
-		    (int)a->counted[i].states));
-	json_object_set_new(o, "counted", arr);
 	json_object_set_new(o, "last", a->last ? snapshot_json(a->last) :
 	    json_null());
 	return o;
@@ -158,10 +130,15 @@ agent_json(const struct agent *a)
 
 /* Whether an agent is done: logged out, nothing open, ids expired. */
 static int
-forgettable(const struct agent *a, int64_t newest)
+forgettable(const struct engine *e, const struct agent *a, int64_t newest)
 {
-	return a->session == SESSION_CLOSED && !a->status_open &&
-	    a->activity == NULL && a->nacws == 0 &&
+	size_t i;
+
+	for (i = 0; i < e->nviews; i++)
+		if (e->views[i].ops->busy != NULL &&
+		    e->views[i].ops->busy(a->part[i]))
+			return 0;
+	return a->session == SESSION_CLOSED &&
 	    newest - a->last_time > KEEP_MS;
 }
 
@@ -198,8 +175,9 @@ state_save(struct engine *e, const char *path, char *err, size_t errlen)
 			newest = e->order[i]->last_time;
 	agents = json_array();
 	for (i = 0; i < e->nagents; i++)
-		if (!forgettable(e->order[i], newest))
-			json_array_append_new(agents, agent_json(e->order[i]));
+		if (!forgettable(e, e->order[i], newest))
+			json_array_append_new(agents,
+			    agent_json(e, e->order[i]));
 	root = json_pack("{s:i,s:o}", "agentev_state", STATE_VERSION,
 	    "agents", agents);
 
@@ -257,19 +235,19 @@ struct loader {
 	size_t			 index;		/* agent being read */
 };
 
-static int
-bad(struct loader *l, const char *what)
+int
+state_bad(struct loader *l, const char *what)
 {
 	return fail(l->err, l->errlen, "agents[%zu]: %s", l->index, what);
 }
 
-static int
-get_int(struct loader *l, json_t *o, const char *key, int64_t *out)
+int
+state_int(struct loader *l, json_t *o, const char *key, int64_t *out)
 {
 	json_t *j = json_object_get(o, key);
 
 	if (!json_is_integer(j))
-		return bad(l, key);
+		return state_bad(l, key);
 	*out = (int64_t)json_integer_value(j);
 	return 0;
 }
@@ -285,14 +263,14 @@ snap_str(struct loader *l, json_t *o, const char *key, int nullable,
 	if (nullable && json_is_null(j))
 		return 0;
 	if (!json_is_string(j))
-		return bad(l, key);
+		return state_bad(l, key);
 	*out = json_string_value(j);
 	return 0;
 }
 
 /* The same, as a copy the agent owns. */
-static int
-get_str(struct loader *l, json_t *o, const char *key, int nullable,
+int
+state_str(struct loader *l, json_t *o, const char *key, int nullable,
     char **out)
 {
 	const char *s;
@@ -304,49 +282,18 @@ get_str(struct loader *l, json_t *o, const char *key, int nullable,
 	return 0;
 }
 
-static int
-get_hex(struct loader *l, json_t *j, uint64_t *out)
+int
+state_hash(struct loader *l, json_t *j, uint64_t *out)
 {
 	const char *s = json_string_value(j);
 	char *end;
 
 	if (s == NULL || strlen(s) != 16)
-		return bad(l, "hash");
+		return state_bad(l, "hash");
 	errno = 0;
 	*out = (uint64_t)strtoull(s, &end, 16);
 	if (errno != 0 || *end != '\0' || *out == 0)
-		return bad(l, "hash");
-	return 0;
-}
-
-static int
-load_acws(struct loader *l, struct agent *a, json_t *arr)
-{
-	json_t *w;
-	size_t i;
-
-	if (!json_is_array(arr))
-		return bad(l, "acw");
-	json_array_foreach(arr, i, w) {
-		struct acw *x;
-
-		if (a->nacws == a->acws_cap) {
-			a->acws_cap = a->acws_cap ? a->acws_cap * 2 : 4;
-			a->acws = xrealloc(a->acws, a->acws_cap,
-			    sizeof(*a->acws));
-		}
-		x = &a->acws[a->nacws];
-		memset(x, 0, sizeof(*x));
-		a->nacws++;
-		if (!json_is_object(w) ||
-		    get_str(l, w, "contact_id", 0, &x->contact_id) ||
-		    get_str(l, w, "channel", 1, &x->channel) ||
-		    get_str(l, w, "initiation_method", 1,
-		    &x->initiation_method) ||
-		    get_str(l, w, "queue", 1, &x->queue) ||
-		    get_int(l, w, "start", &x->start))
-			return bad(l, "acw");
-	}
+		return state_bad(l, "hash");
 	return 0;
 }
 
@@ -358,13 +305,13 @@ load_ids(struct loader *l, struct agent *a, json_t *ids)
 	uint64_t v;
 
 	if (!json_is_array(ids) || json_array_size(ids) != 2)
-		return bad(l, "ids");
+		return state_bad(l, "ids");
 	for (g = 0; g < 2; g++) {
 		gen = json_array_get(ids, g);
 		if (!json_is_array(gen))
-			return bad(l, "ids");
+			return state_bad(l, "ids");
 		json_array_foreach(gen, i, h) {
-			if (get_hex(l, h, &v) == -1)
+			if (state_hash(l, h, &v) == -1)
 				return -1;
 			idset_add(&a->ids[g], v);
 		}
@@ -391,11 +338,11 @@ load_snapshot(struct loader *l, struct agent *a, json_t *o)
 	if (!json_is_object(o) || !json_is_array(h) ||
 	    json_array_size(h) != 5 || !json_is_array(cs) ||
 	    json_array_size(cs) > MAX_CONTACTS)
-		return bad(l, "last");
+		return state_bad(l, "last");
 	if (snap_str(l, o, "status_arn", 0, &s.status_arn) ||
 	    snap_str(l, o, "status_name", 0, &s.status_name) ||
 	    snap_str(l, o, "status_type", 1, &s.status_type) ||
-	    get_int(l, o, "status_start", &s.status_start) ||
+	    state_int(l, o, "status_start", &s.status_start) ||
 	    snap_str(l, o, "next_status", 1, &s.next_status) ||
 	    snap_str(l, o, "username", 0, &s.username) ||
 	    snap_str(l, o, "first_name", 1, &s.first_name) ||
@@ -406,7 +353,7 @@ load_snapshot(struct loader *l, struct agent *a, json_t *o)
 	for (i = 0; i < 5; i++) {
 		j = json_array_get(h, i);
 		if (!json_is_null(j) && !json_is_string(j))
-			return bad(l, "hierarchy");
+			return state_bad(l, "hierarchy");
 		s.hierarchy[i] = json_string_value(j);
 	}
 	s.ncontacts = json_array_size(cs);
@@ -421,7 +368,7 @@ load_snapshot(struct loader *l, struct agent *a, json_t *o)
 		    &c->initiation_method) ||
 		    snap_str(l, j, "queue", 1, &c->queue_name) ||
 		    snap_str(l, j, "state", 0, &c->state_name) ||
-		    get_int(l, j, "state_start", &c->state_start))
+		    state_int(l, j, "state_start", &c->state_start))
 			goto out;
 		c->state = (enum contact_state)contact_state_of(c->state_name);
 	}
@@ -435,23 +382,22 @@ out:
 static int
 load_agent(struct loader *l, struct engine *e, json_t *o)
 {
-	json_t *j, *h;
+	json_t *j;
 	struct agent *a;
-	int64_t n;
 	size_t i;
 
 	if (!json_is_object(o) || !json_is_string(json_object_get(o, "arn")))
-		return bad(l, "not an agent");
+		return state_bad(l, "not an agent");
 	a = engine_agent(e, json_string_value(json_object_get(o, "arn")));
 	if (a->seen || a->last != NULL)
-		return bad(l, "agent listed twice");
-	if (get_str(l, o, "username", 1, &a->username) ||
-	    get_int(l, o, "last_time", &a->last_time) ||
-	    get_int(l, o, "login_time", &a->login_time) ||
-	    get_int(l, o, "ids_since", &a->ids_since))
+		return state_bad(l, "agent listed twice");
+	if (state_str(l, o, "username", 1, &a->username) ||
+	    state_int(l, o, "last_time", &a->last_time) ||
+	    state_int(l, o, "login_time", &a->login_time) ||
+	    state_int(l, o, "ids_since", &a->ids_since))
 		return -1;
 	if (!json_is_boolean(j = json_object_get(o, "seen")))
-		return bad(l, "seen");
+		return state_bad(l, "seen");
 	a->seen = json_is_true(j);
 	j = json_object_get(o, "session");
 	for (i = 0; i < 3; i++)
@@ -459,60 +405,14 @@ load_agent(struct loader *l, struct engine *e, json_t *o)
 		    strcmp(json_string_value(j), sessions[i]) == 0)
 			break;
 	if (i == 3)
-		return bad(l, "session");
+		return state_bad(l, "session");
 	a->session = (enum session)i;
-	j = json_object_get(o, "status");
-	if (json_is_object(j)) {
-		a->status_open = 1;
-		if (get_str(l, j, "arn", 0, &a->status_arn) ||
-		    get_str(l, j, "name", 0, &a->status_name) ||
-		    get_str(l, j, "type", 0, &a->status_type) ||
-		    get_int(l, j, "start", &a->status_start))
-			return -1;
-	} else if (!json_is_null(j))
-		return bad(l, "status");
-	j = json_object_get(o, "activity");
-	if (json_is_object(j)) {
-		if (get_str(l, j, "name", 0, &a->activity) ||
-		    get_int(l, j, "kind", &n) ||
-		    get_int(l, j, "start", &a->activity_start))
-			return -1;
-		if (n < 0 || n >= ACT_NKINDS)
-			return bad(l, "activity kind");
-		a->activity_kind = (enum activity)n;
-	} else if (!json_is_null(j))
-		return bad(l, "activity");
-	if (load_acws(l, a, json_object_get(o, "acw")) == -1)
-		return -1;
-	j = json_object_get(o, "closed");
-	if (!json_is_array(j) || json_array_size(j) > CLOSED_RING ||
-	    get_int(l, o, "closed_next", &n) == -1 || n < 0 ||
-	    n >= CLOSED_RING)
-		return bad(l, "closed");
-	json_array_foreach(j, i, h)
-		if (get_hex(l, h, &a->closed[i]) == -1)
-			return -1;
-	/* resume the ring where it was; a full ring counts from its start */
-	a->nclosed = json_array_size(j) < CLOSED_RING ? (size_t)n :
-	    CLOSED_RING + (size_t)n;
 	if (load_ids(l, a, json_object_get(o, "ids")) == -1)
 		return -1;
-	j = json_object_get(o, "counted");
-	if (!json_is_array(j))
-		return bad(l, "counted");
-	json_array_foreach(j, i, h) {
-		int64_t states;
-
-		a->counted = xrealloc(a->counted, a->ncounted + 1,
-		    sizeof(*a->counted));
-		if (!json_is_object(h) || get_hex(l, json_object_get(h, "id"),
-		    &a->counted[a->ncounted].id) == -1 ||
-		    get_int(l, h, "states", &states) == -1 || states < 0 ||
-		    states > 7)
-			return bad(l, "counted");
-		a->counted[a->ncounted++].states = (unsigned)states;
-	}
-	a->counted_cap = a->ncounted;
+	for (i = 0; i < e->nviews; i++)
+		if (e->views[i].ops->load != NULL &&
+		    e->views[i].ops->load(a->part[i], o, l) == -1)
+			return -1;
 	return load_snapshot(l, a, json_object_get(o, "last"));
 }
 

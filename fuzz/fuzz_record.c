@@ -37,7 +37,7 @@ fatal_oom(void)
 }
 
 struct fuzz_run {
-	enum command	 command;
+	int		 check;		/* no table: the problems are the rows */
 	struct config	 config;
 	struct engine	*engine;
 	struct output	*out;
@@ -60,7 +60,7 @@ on_record(void *ctx, struct event *ev, const struct verdict *v,
 	for (i = 0; i < n; i++) {
 		if (v->problems[i].severity == SEV_WARNING)
 			r->counts.warnings++;
-		if (r->command != CMD_CHECK || r->out == NULL)
+		if (!r->check || r->out == NULL)
 			continue;
 		cells[0] = C_STR(o->file);
 		cells[1] = C_INT((int64_t)o->line);
@@ -116,10 +116,12 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const enum command commands[] = {
-		CMD_CHECK, CMD_EVENTS, CMD_ACW, CMD_STATUS, CMD_ACTIVITY,
-		CMD_SUMMARY
+	/* NULL is check */
+	static const struct view_ops *const tables[] = {
+		NULL, &events_view, &acw_view, &status_view, &activity_view,
+		&summary_view
 	};
+	const struct view_ops *table;
 	static const enum out_format formats[] = { OUT_CSV, OUT_TSV, OUT_JSON };
 	/* 0 = all at once; the last mode also uses the small -m */
 	static const size_t chunks[] = { 0, 1, 2, 3, 17, 100, 4096, 0 };
@@ -139,7 +141,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&r, 0, sizeof(r));
 	r.file = "<fuzz>";
-	r.command = commands[mode % 6];
+	table = tables[mode % 6];
+	r.check = table == NULL;
 	mode /= 6;
 	r.config.format_given = 1;
 	r.config.strict = (mode / 3) & 1;
@@ -147,36 +150,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	chunk = chunks[chunk_index];
 	r.config.max_record = chunk_index == 7 ? SMALL_MAX : 64 << 20;
 
-	switch (r.command) {
-	case CMD_CHECK:
+	if (table != NULL)
+		columns = view_columns(table, &ncolumns);
+	else {
 		columns = check_columns;
 		ncolumns = sizeof(check_columns) / sizeof(check_columns[0]);
-		break;
-	case CMD_EVENTS:
-		columns = events_columns;
-		ncolumns = events_ncolumns;
-		break;
-	case CMD_ACW:
-		columns = acw_columns;
-		ncolumns = acw_ncolumns;
-		break;
-	case CMD_STATUS:
-		columns = status_columns;
-		ncolumns = status_ncolumns;
-		break;
-	case CMD_ACTIVITY:
-		columns = activity_columns;
-		ncolumns = activity_ncolumns;
-		break;
-	case CMD_SUMMARY:
-		columns = summary_columns;
-		ncolumns = summary_ncolumns;
-		break;
 	}
 	if ((r.out = out_new(devnull, formats[mode % 3], 1, columns,
 	    ncolumns)) == NULL)
 		fatal_oom();
-	r.engine = engine_new(r.command, r.out, &r.counts);
+	r.engine = engine_new(&r.counts);
+	if (table != NULL)
+		engine_add_view(r.engine, table, r.out);
 	if ((f = frame_new(r.config.max_record)) == NULL)
 		fatal_oom();
 

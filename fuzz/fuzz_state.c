@@ -61,17 +61,13 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const enum command commands[] = {
-		CMD_EVENTS, CMD_ACW, CMD_STATUS, CMD_ACTIVITY, CMD_SUMMARY
+	/* in the driver's order; with -S every one of them runs */
+	static const struct view_ops *const tables[] = {
+		&events_view, &acw_view, &status_view, &activity_view,
+		&summary_view
 	};
-	static const char *const *const columns[] = {
-		events_columns, acw_columns, status_columns, activity_columns,
-		summary_columns
-	};
-	const size_t *ncolumns[] = {
-		&events_ncolumns, &acw_ncolumns, &status_ncolumns,
-		&activity_ncolumns, &summary_ncolumns
-	};
+	const char *const *columns;
+	size_t ncolumns, i;
 	struct config config = { 0 };
 	struct counts counts = { 0 };
 	struct engine *e;
@@ -89,12 +85,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		err(1, "%s", path);
 
 	config.max_record = 64 << 20;
-	if ((out = out_new(devnull, OUT_CSV, 1, columns[c], *ncolumns[c])) ==
-	    NULL)
+	columns = view_columns(tables[c], &ncolumns);
+	if ((out = out_new(devnull, OUT_CSV, 1, columns, ncolumns)) == NULL)
 		fatal_oom();
-	e = engine_new(commands[c], NULL, &counts);
+	e = engine_new(&counts);
+	for (i = 0; i < 5; i++)
+		engine_add_view(e, tables[i], NULL);
+	engine_add_view(e, tables[c], out);
 	if (state_load(e, path, &config, why, sizeof(why)) == 0) {
-		engine_output(e, out);
 		engine_finish(e, 0);
 		if (state_save(e, path, why, sizeof(why)) == -1)
 			errx(1, "state_save: %s", why);

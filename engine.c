@@ -1,0 +1,390 @@
+/*
+ * engine.c: per-agent state that every table shares, and the views.
+ *
+ * Events arrive here validated and in input order.  For each agent the
+ * engine keeps what every table needs: its last snapshot, its login
+ * session, its newest EventTimestamp (the ordering) and the EventIds seen
+ * recently (duplicates).  Everything else belongs to a view: one table in
+ * its own file (acw.c, status.c, activity.c, summary.c, events.c) behind
+ * struct view_ops in engine.h.  The engine hands each event to each view
+ * in turn, and each interval a view opens or closes to the views that
+ * take intervals (summary adds up activity and ACW that way).
+ *
+ * To add a table: write NAME.c with a `const struct view_ops NAME_view`
+ * (its columns, what it does with an event, with an interval, at the end,
+ * and its part of the -S state), declare it in agentev.h, add one line to
+ * the driver's table list in agentev.c and the object to LIBOBJS in the
+ * Makefile, and give it a section in man/agentev.1.
+ */
+
+#include <err.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agentev.h"
+#include "engine.h"
+
+#define MAX_SPLIT	(366 * 24 * HOUR_MS)
+
+uint64_t
+hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h ? h : 1;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char *p;
+
+	if (s == NULL)
+		return NULL;
+	if ((p = strdup(s)) == NULL)
+		fatal_oom();
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n, size_t size)
+{
+	if (n > SIZE_MAX / size || (p = realloc(p, n * size)) == NULL)
+		fatal_oom();
+	return p;
+}
+
+static int
+idset_has(const struct idset *s, uint64_t h)
+{
+	size_t i;
+
+	if (s->cap == 0)
+		return 0;
+	for (i = h & (s->cap - 1); s->slots[i] != 0; i = (i + 1) & (s->cap - 1))
+		if (s->slots[i] == h)
+			return 1;
+	return 0;
+}
+
+void
+idset_add(struct idset *s, uint64_t h)
+{
+	size_t i, j, oldcap = s->cap;
+	uint64_t *old = s->slots;
+
+	if (2 * (s->count + 1) > s->cap) {
+		s->cap = oldcap ? oldcap * 2 : 16;
+		if ((s->slots = calloc(s->cap, sizeof(*s->slots))) == NULL)
+			fatal_oom();
+		s->count = 0;
+		for (j = 0; j < oldcap; j++)
+			if (old[j] != 0)
+				idset_add(s, old[j]);
+		free(old);
+	}
+	for (i = h & (s->cap - 1); s->slots[i] != 0; i = (i + 1) & (s->cap - 1))
+		;
+	s->slots[i] = h;
+	s->count++;
+}
+
+static void
+idset_clear(struct idset *s)
+{
+	free(s->slots);
+	memset(s, 0, sizeof(*s));
+}
+
+/*
+ * Whether the agent saw this EventId recently; remembers it if not.  Ids
+ * are kept in two generations of at most 12 hours and DUP_MAX ids each.
+ */
+static int
+duplicate(struct agent *a, const struct event *ev)
+{
+	uint64_t h = hash(ev->event_id);
+
+	if (idset_has(&a->ids[0], h) || idset_has(&a->ids[1], h))
+		return 1;
+	if (a->ids[0].count >= DUP_MAX ||
+	    ev->time - a->ids_since > DUP_GENERATION) {
+		idset_clear(&a->ids[1]);
+		a->ids[1] = a->ids[0];
+		memset(&a->ids[0], 0, sizeof(a->ids[0]));
+		a->ids_since = ev->time;
+	}
+	if (a->ids[0].count == 0 && a->ids[1].count == 0)
+		a->ids_since = ev->time;
+	idset_add(&a->ids[0], h);
+	return 0;
+}
+
+struct engine *
+engine_new(struct counts *counts)
+{
+	struct engine *e;
+
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		fatal_oom();
+	e->counts = counts;
+	e->clock = -1;
+	e->as_of = -1;
+	return e;
+}
+
+static struct view *
+find_view(struct engine *e, const struct view_ops *ops)
+{
+	size_t i;
+
+	for (i = 0; i < e->nviews; i++)
+		if (e->views[i].ops == ops)
+			return &e->views[i];
+	return NULL;
+}
+
+/*
+ * Run the view ops, writing its rows to out (NULL: run it for the views
+ * that need it, or for the state, without rows).  The views it needs are
+ * added first, without rows.  Views are added before the first agent
+ * (state_load makes agents); a view already added may be given its
+ * output later.
+ */
+void
+engine_add_view(struct engine *e, const struct view_ops *ops,
+    struct output *out)
+{
+	const struct view_ops *const *need;
+	struct view *v;
+
+	if ((v = find_view(e, ops)) != NULL) {
+		if (out != NULL)
+			v->out = out;
+		return;
+	}
+	for (need = ops->needs; need != NULL && *need != NULL; need++)
+		engine_add_view(e, *need, NULL);
+	if (e->nviews == MAX_VIEWS || e->nagents > 0)
+		errx(1, "internal error: view %s added too late", ops->name);
+	v = &e->views[e->nviews];
+	v->ops = ops;
+	v->engine = e;
+	v->out = out;
+	v->index = e->nviews++;
+}
+
+const char *
+view_name(const struct view_ops *ops)
+{
+	return ops->name;
+}
+
+const char *const *
+view_columns(const struct view_ops *ops, size_t *n)
+{
+	*n = ops->ncolumns;
+	return ops->columns;
+}
+
+struct agent *
+engine_agent(struct engine *e, const char *arn)
+{
+	struct agent *a, **old = e->table;
+	size_t i, j, oldcap = e->cap;
+
+	if (2 * (e->nagents + 1) > e->cap) {
+		e->cap = oldcap ? oldcap * 2 : 64;
+		if ((e->table = calloc(e->cap, sizeof(*e->table))) == NULL)
+			fatal_oom();
+		for (j = 0; j < oldcap; j++) {
+			if (old[j] == NULL)
+				continue;
+			for (i = hash(old[j]->arn) & (e->cap - 1);
+			    e->table[i] != NULL; i = (i + 1) & (e->cap - 1))
+				;
+			e->table[i] = old[j];
+		}
+		free(old);
+	}
+	for (i = hash(arn) & (e->cap - 1); (a = e->table[i]) != NULL;
+	    i = (i + 1) & (e->cap - 1))
+		if (strcmp(a->arn, arn) == 0)
+			return a;
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		fatal_oom();
+	a->arn = xstrdup(arn);
+	for (j = 0; j < e->nviews; j++)
+		if (e->views[j].ops->part_size > 0 && (a->part[j] =
+		    calloc(1, e->views[j].ops->part_size)) == NULL)
+			fatal_oom();
+	e->table[i] = a;
+	if (e->nagents == e->order_cap) {
+		e->order_cap = e->order_cap ? e->order_cap * 2 : 64;
+		e->order = xrealloc(e->order, e->order_cap, sizeof(*e->order));
+	}
+	e->order[e->nagents++] = a;
+	return a;
+}
+
+/* The as-of time (-t): where the clock stops at the end of the input. */
+void
+engine_set_as_of(struct engine *e, int64_t t)
+{
+	e->as_of = t;
+}
+
+/* Move the clock forward to t, telling the views that want to know. */
+static void
+advance(struct engine *e, int64_t t)
+{
+	struct view *v;
+
+	if (t <= e->clock)
+		return;
+	e->clock = t;
+	for (v = e->views; v < e->views + e->nviews; v++)
+		if (v->ops->tick != NULL)
+			v->ops->tick(v);
+}
+
+/* Hand an interval a view opened or closed to the views that take them. */
+void
+engine_publish(struct engine *e, struct agent *a, const struct interval *iv)
+{
+	size_t i;
+
+	for (i = 0; i < e->nviews; i++)
+		if (e->views[i].ops->interval != NULL)
+			e->views[i].ops->interval(&e->views[i], a, iv);
+}
+
+void
+view_split(struct view *v, struct agent *a, const void *arg, int64_t start,
+    int64_t end, const char *ended_by, piece_fn piece)
+{
+	struct counts *counts = v->engine->counts;
+	int64_t next;
+
+	/* an interval of years (hostile times) is not cut into millions */
+	if (bucket_enabled() && end >= 0 && end - start > MAX_SPLIT) {
+		if (counts->unsplit++ == 0)
+			warnx("an interval of more than 366 days is not split "
+			    "into buckets (reported once)");
+	} else if (bucket_enabled() && end >= 0)
+		while ((next = bucket_next(bucket_start(start))) < end) {
+			piece(v, a, arg, start, next, "SPLIT");
+			start = next;
+		}
+	piece(v, a, arg, start, end, ended_by);
+}
+
+/*
+ * Apply one valid event (the engine takes ownership).  Duplicates are
+ * dropped; an event older than the agent's newest is handed on marked as
+ * such, and the views use it only for what it proves by itself.
+ */
+void
+engine_apply(struct engine *e, struct event *ev, const struct origin *o)
+{
+	struct agent *a = engine_agent(e, ev->agent_arn);
+	const struct snapshot *prev;
+	struct view *v;
+	int in_order;
+
+	advance(e, ev->time);
+	if (duplicate(a, ev)) {
+		e->counts->duplicates++;
+		event_free(ev);
+		return;
+	}
+	in_order = !a->seen || ev->time >= a->last_time;
+	if (!in_order && e->counts->out_of_order++ == 0)
+		warnx("%s:%llu: event %s is older than the previous event of "
+		    "its agent; it is used only for what it shows by itself "
+		    "(reported once)", o->file, (unsigned long long)o->line,
+		    ev->event_id);
+	prev = ev->prev.present ? &ev->prev :
+	    in_order ? a->last : NULL;
+	if (in_order && ev->cur.present) {
+		free(a->username);
+		a->username = xstrdup(ev->cur.username);
+	} else if (a->username == NULL)
+		a->username = xstrdup(ev->cur.present ? ev->cur.username :
+		    prev ? prev->username : NULL);
+	for (v = e->views; v < e->views + e->nviews; v++)
+		if (v->ops->event != NULL)
+			v->ops->event(v, a, ev, prev, in_order);
+	if (!in_order) {
+		event_free(ev);
+		return;
+	}
+	if (ev->type == EV_LOGIN) {
+		a->session = SESSION_OPEN;
+		a->login_time = ev->time;
+	} else if (ev->type == EV_LOGOUT)
+		a->session = SESSION_CLOSED;
+	a->seen = 1;
+	a->last_time = ev->time;
+	if (ev->cur.present) {
+		free(a->last);
+		a->last = snapshot_copy(&ev->cur);
+	}
+	event_free(ev);
+}
+
+/*
+ * The end of the input: each view ends each agent, with what is still
+ * open as OPEN rows unless it is carried to the next run (-S).
+ */
+void
+engine_finish(struct engine *e, int open_rows)
+{
+	struct view *v;
+	size_t i;
+
+	if (e->as_of >= 0)
+		advance(e, e->as_of);
+	for (i = 0; i < e->nagents; i++)
+		for (v = e->views; v < e->views + e->nviews; v++)
+			if (v->ops->finish != NULL)
+				v->ops->finish(v, e->order[i], open_rows);
+}
+
+/* Free what an agent holds, and the agent. */
+void
+agent_clear(struct engine *e, struct agent *a)
+{
+	size_t j;
+
+	for (j = 0; j < e->nviews; j++) {
+		if (a->part[j] != NULL && e->views[j].ops->clear != NULL)
+			e->views[j].ops->clear(a->part[j]);
+		free(a->part[j]);
+	}
+	free(a->arn);
+	free(a->username);
+	free(a->last);
+	idset_clear(&a->ids[0]);
+	idset_clear(&a->ids[1]);
+	free(a);
+}
+
+void
+engine_free(struct engine *e)
+{
+	size_t i;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < e->nagents; i++)
+		agent_clear(e, e->order[i]);
+	free(e->order);
+	free(e->table);
+	free(e);
+}
