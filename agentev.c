@@ -10,6 +10,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
@@ -18,6 +19,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,6 +51,14 @@ static const struct view_ops *const tables[] = {
 };
 
 #define NTABLES	(sizeof(tables) / sizeof(tables[0]))
+
+/* The commands that take -i; with any other it is a usage error. */
+static const char *const interval_commands[] = {
+	"acw", "status", "activity", "summary"
+};
+
+#define NINTERVAL_COMMANDS \
+	(sizeof(interval_commands) / sizeof(interval_commands[0]))
 
 /* Everything one run needs while it reads. */
 struct run {
@@ -94,7 +104,8 @@ help(void)
 	    "when none\nor '-') and write one table on standard output.\n"
 	    "\n"
 	    "commands:\n"
-	    "  check    validate only; with -f, one row per problem\n"
+	    "  check    validate only; with -f, one row per problem; "
+	    "-S only read\n"
 	    "  events   one row per change seen in an event\n"
 	    "  acw      one row per contact's after-contact work\n"
 	    "  status   agent-status intervals tiling each login session\n"
@@ -107,27 +118,32 @@ help(void)
 	    "missed>=3/1h, silent>5m\n"
 	    "  -E          quote fields a spreadsheet would take for formulas\n"
 	    "  -f format   csv (default), tsv, json, or svg (acw, status, "
-	    "activity)\n"
+	    "activity),\n"
+	    "              in any case\n"
 	    "  -H          no header line\n"
-	    "  -h          this help\n"
+	    "  -h, --help  this help\n"
 	    "  -i interval split rows into buckets of local time: 15m, 30m, "
 	    "1h, 1d, ...\n"
+	    "              (it must divide a day; acw, status, activity and "
+	    "summary only)\n"
 	    "  -j threads  decode on this many threads (default: online "
 	    "CPUs, at most 8)\n"
 	    "  -m size     largest record accepted, bytes or with k, M, G "
 	    "(default 64M)\n"
-	    "  -r rejects  write each rejected record to this file, one "
-	    "per line\n"
+	    "  -r rejects  write each rejected record to this file, byte "
+	    "for byte\n"
 	    "  -S state    carry open intervals and recent EventIds between "
 	    "runs in this file\n"
 	    "  -s          strict: unknown enumeration values are errors\n"
-	    "  -V          print the version\n"
+	    "  -V, --version\n"
+	    "              print the version\n"
 	    "  -w window   reorder each agent's events that arrive up to this "
 	    "late\n"
 	    "              (event time: 30s, 5m, 1h30m)\n"
 	    "  -z zone     print times in this IANA time zone "
 	    "(default UTC)\n"
 	    "\n"
+	    "-r and -S may not be inputs, standard input included.\n"
 	    "Exit status: 0 clean; 1 records rejected, events out of order, "
 	    "or input or\noutput failed; 2 usage.\n"
 	    "See agentev(1).\n");
@@ -163,8 +179,8 @@ parse_size(const char *s, size_t *out)
 	case '\0':
 		break;
 	case 'k': case 'K': mult = 1ULL << 10; end++; break;
-	case 'M': mult = 1ULL << 20; end++; break;
-	case 'G': mult = 1ULL << 30; end++; break;
+	case 'm': case 'M': mult = 1ULL << 20; end++; break;
+	case 'g': case 'G': mult = 1ULL << 30; end++; break;
 	default:
 		return -1;
 	}
@@ -212,62 +228,77 @@ flush_output(struct run *r)
 }
 
 /*
- * Write a record to the rejects file on one line: CR and LF become spaces
- * (in JSON only whitespace) and trailing white space is left out.
+ * Write a record to the rejects file byte for byte, line breaks and
+ * trailing white space included, then a newline unless it ends with one,
+ * so that agentev reads the file back as it read the records.
  */
 static void
 write_reject(struct run *r, const char *raw, size_t n)
 {
-	size_t i;
-
-	while (n > 0 && (raw[n - 1] == ' ' || raw[n - 1] == '\t' ||
-	    raw[n - 1] == '\n' || raw[n - 1] == '\r'))
-		n--;
 	if (r->rejects == NULL || n == 0)
 		return;
-	for (i = 0; i < n; i++)
-		putc(raw[i] == '\n' || raw[i] == '\r' ? ' ' : raw[i],
-		    r->rejects);
-	putc('\n', r->rejects);
+	(void)fwrite(raw, 1, n, r->rejects);
+	if (raw[n - 1] != '\n')
+		putc('\n', r->rejects);
 	check_rejects(r);
 }
 
+/*
+ * Report what was found in a record: FILE:LINE: where the record starts,
+ * or FILE:LINE:COLUMN: where the problem itself is, when that is known,
+ * and then the line where the record starts when that is another.
+ */
 static void
 report(struct run *r, const struct verdict *v, const struct origin *o)
 {
 	const struct problem *p;
-	char record[32] = "";
+	char where[64] = "", record[32] = "", starts[64] = "", field[256];
+	char message[sizeof(p->message) + sizeof(starts)];
+	uint64_t line = o->line;
 	int i, n = v->nproblems < MAX_PROBLEMS ? v->nproblems : MAX_PROBLEMS;
 
-	if (o->record >= 0)
+	if (v->line > 0) {
+		line = v->line;
+		snprintf(where, sizeof(where), ":%" PRIu64, v->column);
+		if (v->line != o->line)
+			snprintf(starts, sizeof(starts), " (the record starts "
+			    "at line %" PRIu64 ")", o->line);
+	}
+	if (o->record >= 0 && !v->in_page)
 		snprintf(record, sizeof(record), "Records[%ld]: ", o->record);
 	for (i = 0; i < n; i++) {
 		p = &v->problems[i];
 		if (p->severity == SEV_WARNING)
 			r->counts.warnings++;
-		fprintf(stderr, "agentev: %s:%" PRIu64 ": %s%s%s%s%s\n",
-		    o->file, o->line, record, p->field,
-		    p->field[0] ? ": " : "",
-		    p->severity == SEV_WARNING ? "warning: " : "",
-		    p->message);
+		if (o->record >= 0 && v->in_page)
+			snprintf(field, sizeof(field), "Records[%ld]%s%s",
+			    o->record, p->field[0] ? "." : "", p->field);
+		else
+			snprintf(field, sizeof(field), "%s", p->field);
+		snprintf(message, sizeof(message), "%s%s", p->message, starts);
+		fprintf(stderr, "agentev: %s:%" PRIu64 "%s: %s%s%s%s%s\n",
+		    o->file, line, where, record, field, field[0] ? ": " : "",
+		    p->severity == SEV_WARNING ? "warning: " : "", message);
 		if (r->check && r->out != NULL) {
 			struct cell cells[7];
 
 			cells[0] = C_STR(o->file);
-			cells[1] = C_INT((int64_t)o->line);
+			cells[1] = C_INT((int64_t)line);
 			cells[2] = o->record >= 0 ? C_INT(o->record) : C_NULL;
 			cells[3] = C_STR(v->event_id[0] ? v->event_id : NULL);
 			cells[4] = C_STR(p->severity == SEV_WARNING ?
 			    "warning" : "error");
-			cells[5] = C_STR(p->field[0] ? p->field : NULL);
-			cells[6] = C_STR(p->message);
+			cells[5] = field[0] ? (struct cell){ CELL_STR, field,
+			    0 } : C_NULL;
+			cells[6] = (struct cell){ CELL_STR, message, 0 };
 			(void)out_row(r->out, cells);
 		}
 	}
 	if (v->nproblems > MAX_PROBLEMS)
-		fprintf(stderr, "agentev: %s:%" PRIu64 ": %s%d more problems "
-		    "not shown\n", o->file, o->line, record,
-		    v->nproblems - MAX_PROBLEMS);
+		fprintf(stderr, "agentev: %s:%" PRIu64 ": %s%d more %s not "
+		    "shown\n", o->file, o->line, record,
+		    v->nproblems - MAX_PROBLEMS,
+		    v->nproblems - MAX_PROBLEMS == 1 ? "problem" : "problems");
 }
 
 /* record_fn: one event, or one rejected record, in input order. */
@@ -296,12 +327,11 @@ on_record(void *ctx, struct event *ev, const struct verdict *v,
 
 /* value_fn: one framed JSON value, or a broken fragment. */
 static void
-on_value(void *ctx, const char *buf, size_t n, uint64_t line,
-    const char *broken)
+on_value(void *ctx, const char *buf, size_t n, const struct framed *where)
 {
 	struct run *r = ctx;
 
-	pipe_value(r->pipeline, r->file, line, buf, n, broken);
+	pipe_value(r->pipeline, r->file, where, buf, n);
 }
 
 /* notice_fn: a problem with an input as a whole. */
@@ -408,24 +438,75 @@ read_more(struct run *r, int fd, char *buf, size_t n)
 	return read_some(r, fd, buf, n);
 }
 
+/* Compressed inputs, told by their first bytes, and what opens them. */
+static const struct compression {
+	const char	*magic;
+	size_t		 len;
+	const char	*name;		/* for messages */
+	const char	*command;	/* writes the data on standard output */
+	const char	*suffix;
+} compressions[] = {
+	{ "\x1f\x8b", 2, "gzip-compressed input", "zcat", ".gz" },
+	{ "\xfd" "7zXZ\0", 6, "xz-compressed input", "xz -dc", ".xz" },
+	{ "BZh", 3, "bzip2-compressed input", "bzip2 -dc", ".bz2" },
+	{ "\x28\xb5\x2f\xfd", 4, "zstd-compressed input", "zstd -dc",
+	    ".zst" },
+	{ "PK\x03\x04", 4, "a zip archive", "unzip -p", ".zip" },
+};
+
+#define NCOMPRESSIONS	(sizeof(compressions) / sizeof(compressions[0]))
+
+/*
+ * The compression the first `have` bytes show; NULL when none.  *more is
+ * set when they begin like one but are too few to tell.
+ */
+static const struct compression *
+compression_of(const char *buf, size_t have, int *more)
+{
+	const struct compression *c;
+	size_t n;
+
+	*more = 0;
+	for (c = compressions; c < compressions + NCOMPRESSIONS; c++) {
+		n = have < c->len ? have : c->len;
+		if (memcmp(buf, c->magic, n) != 0)
+			continue;
+		if (have < c->len)
+			*more = 1;
+		else if (strcmp(c->suffix, ".bz2") != 0 ||
+		    (have > 3 && buf[3] >= '1' && buf[3] <= '9'))
+			return c;	/* "BZh" then a block size digit */
+		else if (have == 3)
+			*more = 1;
+	}
+	return NULL;
+}
+
 /* Read one input (fd) as part of the stream. */
 static void
 read_input(struct run *r, struct framer *f, int fd, char *buf)
 {
+	const struct compression *c;
 	size_t have = 0, skip = 0;
 	ssize_t n = 1;
+	int more = 1;
 
-	/* the first three bytes tell gzip and a byte order mark */
-	while (have < 3 && (n = read_more(r, fd, buf + have,
-	    READ_SIZE - have)) > 0)
+	/*
+	 * The first bytes tell a compressed file and a byte order mark:
+	 * read three, and more only while they could begin a compression.
+	 */
+	while ((have < 3 || more) && (n = read_more(r, fd, buf + have,
+	    READ_SIZE - have)) > 0) {
 		have += (size_t)n;
+		(void)compression_of(buf, have, &more);
+	}
 	if (n == -1)
 		return;
-	if (have >= 2 && (unsigned char)buf[0] == 0x1f &&
-	    (unsigned char)buf[1] == 0x8b) {
-		input_problem(r, "%s: gzip-compressed input; decompress it "
-		    "first, e.g. zcat %s | agentev ...", r->file,
-		    fd == STDIN_FILENO ? "FILE.gz" : r->file);
+	if ((c = compression_of(buf, have, &more)) != NULL) {
+		input_problem(r, "%s: %s; decompress it first, e.g. "
+		    "%s %s%s | agentev ...", r->file, c->name,
+		    c->command, fd == STDIN_FILENO ? "FILE" : r->file,
+		    fd == STDIN_FILENO ? c->suffix : "");
 		return;
 	}
 	if (have >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
@@ -441,13 +522,28 @@ read_input(struct run *r, struct framer *f, int fd, char *buf)
 	frame_end(f, on_value, r);
 }
 
-static int
-same_file(const struct stat *a, const char *path)
-{
-	struct stat sb;
 
-	return stat(path, &sb) == 0 && sb.st_dev == a->st_dev &&
-	    sb.st_ino == a->st_ino;
+/* The long options: only --help and --version, as GNU tools have them. */
+static const struct option long_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* An option getopt_long did not take: say which, and stop. */
+static void __attribute__((noreturn))
+bad_option(const char *arg)
+{
+	size_t n;
+
+	n = strcspn(arg, "=");
+	if (optopt == 0)
+		warnx("unknown option %.*s", (int)n, arg);
+	else if (strncmp(arg, "--", 2) == 0 && arg[n] == '=')
+		warnx("option %.*s takes no argument", (int)n, arg);
+	else
+		warnx("unknown option -%c", optopt);
+	usage();
 }
 
 /*
@@ -467,7 +563,8 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 		fatal_oom();
 	opterr = 0;	/* our own messages, without argv[0] */
 	while (optind < argc) {
-		if ((ch = getopt(argc, argv, ":a:Ef:Hhi:j:m:r:S:sVw:z:")) == -1) {
+		if ((ch = getopt_long(argc, argv, "+:a:Ef:Hhi:j:m:r:S:sVw:z:",
+		    long_options, NULL)) == -1) {
 			if (strcmp(argv[optind - 1], "--") == 0 &&
 			    optind > 1) {
 				while (optind < argc)
@@ -488,18 +585,17 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 			out_guard_formulas(1);
 			break;
 		case 'f':
-			if (strcmp(optarg, "csv") == 0)
+			if (strcasecmp(optarg, "csv") == 0)
 				*format = OUT_CSV;
-			else if (strcmp(optarg, "tsv") == 0)
+			else if (strcasecmp(optarg, "tsv") == 0)
 				*format = OUT_TSV;
-			else if (strcmp(optarg, "json") == 0)
+			else if (strcasecmp(optarg, "json") == 0)
 				*format = OUT_JSON;
-			else if (strcmp(optarg, "svg") == 0)
+			else if (strcasecmp(optarg, "svg") == 0)
 				*format = OUT_SVG;
 			else {
 				warnx("unknown format: %s (csv, tsv, json or "
-				    "svg)",
-				    optarg);
+				    "svg)", optarg);
 				usage();
 			}
 			r->config.format_given = 1;
@@ -526,7 +622,8 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 			break;
 		case 'm':
 			if (parse_size(optarg, &r->config.max_record) == -1) {
-				warnx("invalid size: %s", optarg);
+				warnx("invalid size: %s (bytes, or with k, M "
+				    "or G)", optarg);
 				usage();
 			}
 			break;
@@ -557,42 +654,90 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 			warnx("option -%c needs an argument", optopt);
 			usage();
 		default:
-			warnx("unknown option -%c", optopt);
-			usage();
+			bad_option(argv[optind - 1]);
 		}
 	}
 	return nops;
 }
 
-/* -S: lock and load the state, or stop with exit status 2. */
+/*
+ * -S: lock and load the state, or stop with exit status 2.  check only
+ * reads it: it takes no lock (a save replaces the file whole, so a read
+ * sees the old state or the new one) and creates nothing.
+ */
 static void
 open_state(struct run *r)
 {
 	char why[512];
+	int rc = 0;
 
-	if (state_lock(r->state_path, why, sizeof(why)) == -1 ||
-	    state_load(r->engine, r->state_path, &r->config, why,
-	    sizeof(why)) == -1) {
+	if (!r->check)
+		rc = state_lock(r->state_path, why, sizeof(why));
+	if (rc >= 0)
+		rc = state_load(r->engine, r->state_path, &r->config, why,
+		    sizeof(why));
+	if (rc == -2) {
+		warnx("-S %s: %s", r->state_path, why);
+		exit(2);
+	}
+	if (rc == -1) {
 		warnx("%s: %s; state file left as it was", r->state_path, why);
 		exit(2);
 	}
 }
 
-/* -r: the rejects file, which must not be one of the inputs. */
-static void
-open_rejects(struct run *r, char **operands, int nops)
+/* Whether path names the file sb describes. */
+static int
+same_file(const struct stat *sb, const char *path)
 {
-	struct stat sb;
-	int k;
+	struct stat other;
 
-	for (k = 1; k < nops; k++)
-		if (strcmp(operands[k], "-") != 0 &&
-		    stat(operands[k], &sb) == 0 &&
-		    same_file(&sb, r->rejects_path)) {
-			warnx("-r %s: the rejects file is also an input",
-			    r->rejects_path);
-			usage();
-		}
+	return stat(path, &other) == 0 && other.st_dev == sb->st_dev &&
+	    other.st_ino == sb->st_ino;
+}
+
+/*
+ * Refuse (exit 2) a -r or -S file that is one of the inputs, standard
+ * input included, by device and inode, so another path or a hard link to
+ * it is caught too: writing it would destroy what is being read.  Only a
+ * terminal or a device such as /dev/null may be both.  Runs before
+ * anything is opened for writing.
+ */
+static void
+check_outputs(struct run *r, char **operands, int nops)
+{
+	const char *what[2] = { "-r", "-S" };
+	const char *path[2] = { r->rejects_path, r->state_path };
+	struct stat sb;
+	int k, i, is_stdin;
+
+	if (path[0] != NULL && path[1] != NULL && stat(path[0], &sb) == 0 &&
+	    same_file(&sb, path[1])) {
+		warnx("-r %s and -S %s are the same file", path[0], path[1]);
+		usage();
+	}
+	for (k = 1; k < nops || k == 1; k++) {
+		is_stdin = k >= nops || strcmp(operands[k], "-") == 0;
+		if (is_stdin ? fstat(STDIN_FILENO, &sb) == -1 :
+		    stat(operands[k], &sb) == -1)
+			continue;	/* reading it will say what is wrong */
+		if (S_ISCHR(sb.st_mode))
+			continue;
+		for (i = 0; i < 2; i++)
+			if (path[i] != NULL && same_file(&sb, path[i])) {
+				warnx("%s %s: the %s file is also an input%s",
+				    what[i], path[i], i == 0 ? "rejects" :
+				    "state", is_stdin ?
+				    " (standard input)" : "");
+				usage();
+			}
+	}
+}
+
+/* -r: the rejects file. */
+static void
+open_rejects(struct run *r)
+{
 	if ((r->rejects = fopen(r->rejects_path, "w")) == NULL)
 		err(1, "%s", r->rejects_path);
 }
@@ -628,9 +773,15 @@ read_all(struct run *r, char **operands, int nops)
 	free(buf);
 }
 
+static const char *
+plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 /*
  * The input is read: flush the output and the rejects, and only then save
- * the state; say what happened.
+ * the state (check never writes it); say what happened.
  */
 static void
 finish(struct run *r)
@@ -651,7 +802,7 @@ finish(struct run *r)
 		errno = r->rejects_error;
 		warn("%s", r->rejects_path);
 		r->status = 1;
-	} else if (r->state_path != NULL &&
+	} else if (r->state_path != NULL && !r->check &&
 	    state_save(r->engine, r->state_path, why, sizeof(why)) == -1) {
 		warnx("cannot save the state: %s", why);
 		r->status = 1;
@@ -661,11 +812,15 @@ finish(struct run *r)
 		r->status = 1;
 	if (r->check || r->counts.rejected > 0 ||
 	    r->counts.warnings > 0 || r->counts.out_of_order > 0)
-		fprintf(stderr, "agentev: %" PRIu64 " records read, %" PRIu64
-		    " rejected, %" PRIu64 " duplicates, %" PRIu64
-		    " warnings, %" PRIu64 " out of order\n", r->counts.events,
+		fprintf(stderr, "agentev: %" PRIu64 " %s read, %" PRIu64
+		    " rejected, %" PRIu64 " %s, %" PRIu64 " %s, %" PRIu64
+		    " out of order\n", r->counts.events,
+		    plural(r->counts.events, "record", "records"),
 		    r->counts.rejected, r->counts.duplicates,
-		    r->counts.warnings, r->counts.out_of_order);
+		    plural(r->counts.duplicates, "duplicate", "duplicates"),
+		    r->counts.warnings,
+		    plural(r->counts.warnings, "warning", "warnings"),
+		    r->counts.out_of_order);
 	if (r->counts.out_of_order > 0)
 		fprintf(stderr, "agentev: events out of order were used only "
 		    "for what they show by themselves; -w DURATION reorders "
@@ -704,6 +859,34 @@ add_views(struct run *r, const struct view_ops *table)
 			engine_add_view(r->engine, tables[i], NULL);
 	if (table != NULL)
 		engine_add_view(r->engine, table, NULL);
+}
+
+/* -i given to a command that does not use it: say which ones do. */
+static void __attribute__((noreturn))
+interval_unused(const char *command)
+{
+	char list[256] = "";
+	size_t i, n;
+
+	for (i = 0; i < NINTERVAL_COMMANDS; i++) {
+		n = strlen(list);
+		snprintf(list + n, sizeof(list) - n, "%s%s", n ? ", " : "",
+		    interval_commands[i]);
+	}
+	warnx("-i: %s takes no interval (these do: %s)", command, list);
+	usage();
+}
+
+/* Whether the command takes -i. */
+static int
+takes_interval(const char *command)
+{
+	size_t i;
+
+	for (i = 0; i < NINTERVAL_COMMANDS; i++)
+		if (strcmp(command, interval_commands[i]) == 0)
+			return 1;
+	return 0;
 }
 
 int
@@ -745,16 +928,19 @@ main(int argc, char *argv[])
 		warnx("unknown time zone: %s", zone);
 		usage();
 	}
+	if (interval != NULL && !takes_interval(operands[0]))
+		interval_unused(operands[0]);
 	if (interval != NULL && bucket_set(interval) == -1) {
-		warnx("invalid interval: %s (e.g. 15m, 30m, 1h, 1d)", interval);
+		warnx("invalid interval: %s (an interval must divide a day: "
+		    "e.g. 5m, 15m, 30m, 1h, 8h, 1d)", interval);
 		usage();
 	}
-	if (r->rejects_path != NULL)
-		open_rejects(r, operands, nops);
-
+	check_outputs(r, operands, nops);
 	add_views(r, table);
 	if (r->state_path != NULL)
 		open_state(r);
+	if (r->rejects_path != NULL)
+		open_rejects(r);
 
 	signal(SIGPIPE, SIG_IGN);
 	/* check writes a table only when asked for one with -f */

@@ -97,6 +97,16 @@ struct origin {
 	const char	*file;		/* "<stdin>" for standard input */
 	uint64_t	 line;		/* line where the value starts */
 	long		 record;	/* index in a Records page, or -1 */
+	uint64_t	 column;	/* column where the value starts */
+};
+
+/* Where a framed value is, and why it is broken (NULL when it is not). */
+struct framed {
+	uint64_t	 line;		/* where the value starts */
+	uint64_t	 column;	/* in characters, from 1 */
+	uint64_t	 error_line;	/* where it broke, or 0 */
+	uint64_t	 error_column;
+	const char	*broken;
 };
 
 enum severity { SEV_ERROR, SEV_WARNING };
@@ -117,6 +127,9 @@ struct verdict {
 	struct problem	 problems[MAX_PROBLEMS];
 	int		 rejected;	/* at least one error */
 	char		 event_id[260];	/* for messages; "" when unknown */
+	uint64_t	 line;		/* where in the file the problem is, */
+	uint64_t	 column;	/* or 0: only the record's line is known */
+	int		 in_page;	/* fields are in the Records element */
 };
 
 /* Options that reach the record path. */
@@ -142,8 +155,8 @@ typedef void	(*notice_fn)(void *, const char *);
 struct pipeline;
 struct pipeline	*pipe_new(int, const struct config *, record_fn, notice_fn,
 		    void *);
-void	 pipe_value(struct pipeline *, const char *, uint64_t, const char *,
-	    size_t, const char *);
+void	 pipe_value(struct pipeline *, const char *, const struct framed *,
+	    const char *, size_t);
 void	 pipe_notice(struct pipeline *, const char *);
 void	 pipe_sync(struct pipeline *);
 void	 pipe_finish(struct pipeline *);
@@ -173,11 +186,17 @@ int	 contact_state_of(const char *);
 const struct contact *snapshot_contact(const struct snapshot *,
 	    const char *);
 const char *contact_state_name(enum contact_state);
+size_t	 quote_value(char *, size_t, const char *, size_t, size_t);
+void	 broken_verdict(struct verdict *, const struct framed *,
+	    const char *, size_t, size_t);
 
 /* frame.c: cutting a byte stream into JSON values */
 struct framer;
-typedef void	(*value_fn)(void *, const char *, size_t, uint64_t,
-		    const char *);
+
+typedef void	(*value_fn)(void *, const char *, size_t,
+		    const struct framed *);
+extern const char frame_not_json[];	/* broken: text that is not JSON */
+extern const char frame_too_long[];	/* broken: longer than -m */
 struct framer	*frame_new(size_t max_value);
 void	 frame_free(struct framer *);
 void	 frame_begin(struct framer *, const char *name);

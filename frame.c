@@ -11,7 +11,18 @@
  * runs past the next line beginning with '{', or the end of the input) is
  * handed on as a broken fragment with a reason, and framing resumes at the
  * next line that starts with '{', or at a '{' right after a '}'.
+ *
+ * Text between values that is not JSON (a word, a "// comment" line, a log
+ * prefix) is one fragment per contiguous run: it ends before a '{', or at
+ * the end of a line when the next line begins a JSON value ('{', '[', '"',
+ * or a word that is a number, true, false or null).
+ *
+ * Each value comes with the line and column where it starts; columns count
+ * characters (UTF-8 code points) from 1.  Counting is lazy: only the bytes
+ * of a line in front of a value or an error are counted, once.
  */
+
+#include <ctype.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +39,14 @@ enum mode {
 	M_SCALAR,	/* a top-level number, literal or garbage */
 	M_TOPSTRING,	/* a top-level string */
 	M_TOPESCAPE,
-	M_RESYNC	/* skipping a broken value */
+	M_RESYNC,	/* skipping a broken value */
+	M_JUNK,		/* text that is not JSON */
+	M_JUNK_LINE,	/* the same, at the start of a line */
+	M_JUNK_TOKEN	/* a word there that may be a number or literal */
 };
+
+const char frame_not_json[] = "not JSON";
+const char frame_too_long[] = "record longer than the limit";
 
 struct framer {
 	char		*buf;
@@ -48,6 +65,16 @@ struct framer {
 	int		 line_start;	/* buf[pos] begins a line */
 	char		 prev;		/* byte before buf[pos] */
 	const char	*reason;	/* why the value in hand is broken */
+	/* columns: offsets count bytes from the start of the input */
+	uint64_t	 base;		/* offset of buf[0] */
+	uint64_t	 line_begin;	/* offset of the current line */
+	uint64_t	 mark;		/* an offset on that line ... */
+	uint64_t	 mark_column;	/* ... and its column */
+	uint64_t	 start_column;
+	uint64_t	 error_line;	/* where the value in hand broke */
+	uint64_t	 error_column;
+	size_t		 junk_end;	/* a junk run ends here at the latest */
+	size_t		 token_start;	/* M_JUNK_TOKEN: where the word starts */
 };
 
 /* Bytes that matter inside an object or array. */
@@ -95,32 +122,73 @@ frame_begin(struct framer *f, const char *name)
 	f->line_start = 1;
 	f->prev = '\n';
 	f->reason = NULL;
+	f->base = f->line_begin = f->mark = 0;
+	f->mark_column = f->start_column = 1;
+	f->error_line = f->error_column = 0;
+}
+
+/* The column of buf[pos], which is on the current line. */
+static uint64_t
+column_at(struct framer *f, size_t pos)
+{
+	uint64_t at = f->base + pos;
+	size_t i;
+
+	if (f->mark < f->line_begin) {
+		f->mark = f->line_begin;
+		f->mark_column = 1;
+	}
+	for (i = (size_t)(f->mark - f->base); i < pos; i++)
+		if (((unsigned char)f->buf[i] & 0xC0) != 0x80)
+			f->mark_column++;
+	f->mark = at;
+	return f->mark_column;
+}
+
+/* buf[pos] is a newline: the next byte begins a line. */
+static void
+new_line(struct framer *f)
+{
+	f->line++;
+	f->line_begin = f->base + f->pos + 1;
 }
 
 static void
 emit(struct framer *f, size_t end, value_fn fn, void *ctx)
 {
-	const char *reason = f->reason;
+	struct framed v;
 	size_t n = end - f->start;
 
+	v.line = f->start_line;
+	v.column = f->start_column;
+	v.error_line = f->error_line;
+	v.error_column = f->error_column;
+	v.broken = f->reason;
 	/* the bytes of an oversized value were dropped as they came */
-	if (f->oversized) {
-		reason = "record longer than the limit (see -m)";
-		n = 0;
-	} else if (n > f->max_value)
-		reason = "record longer than the limit (see -m)";
-	fn(ctx, f->buf + f->start, n, f->start_line, reason);
+	if (f->oversized || n > f->max_value) {
+		v.broken = frame_too_long;
+		v.error_line = v.error_column = 0;
+		if (f->oversized)
+			n = 0;
+	}
+	fn(ctx, f->buf + f->start, n, &v);
 	f->start = end;
 	f->reason = NULL;
 	f->oversized = 0;
+	f->error_line = f->error_column = 0;
 }
 
-/* The value in hand is broken: hand it on when framing resumes. */
+/* The value in hand is broken at buf[pos]: hand it on when framing resumes. */
 static void
 broken(struct framer *f, const char *reason)
 {
-	if (f->reason == NULL)
+	if (f->reason == NULL) {
 		f->reason = reason;
+		if (f->pos < f->len) {
+			f->error_line = f->line;
+			f->error_column = column_at(f, f->pos);
+		}
+	}
 	f->mode = M_RESYNC;
 }
 
@@ -129,8 +197,80 @@ begin_value(struct framer *f, enum mode mode)
 {
 	f->start = f->pos;
 	f->start_line = f->line;
+	f->start_column = column_at(f, f->pos);
 	f->mode = mode;
 	f->depth = 0;
+}
+
+/* Whether the n bytes at s are a JSON number, true, false or null. */
+static int
+json_scalar(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if ((n == 4 && (memcmp(s, "true", 4) == 0 ||
+	    memcmp(s, "null", 4) == 0)) || (n == 5 && memcmp(s, "false",
+	    5) == 0))
+		return 1;
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		while (i < n && isdigit((unsigned char)s[i]))
+			i++;
+	else
+		return 0;
+	if (i < n && s[i] == '.') {
+		if (++i == n || !isdigit((unsigned char)s[i]))
+			return 0;
+		while (i < n && isdigit((unsigned char)s[i]))
+			i++;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		if (++i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (i == n || !isdigit((unsigned char)s[i]))
+			return 0;
+		while (i < n && isdigit((unsigned char)s[i]))
+			i++;
+	}
+	return i == n;
+}
+
+/* A junk run in hand is complete: it ends at end. */
+static void
+emit_junk(struct framer *f, size_t end, value_fn fn, void *ctx)
+{
+	f->reason = frame_not_json;
+	f->error_line = f->start_line;
+	f->error_column = f->start_column;
+	emit(f, end, fn, ctx);
+	f->mode = M_BETWEEN;
+}
+
+/* Whether c ends a top-level number or literal. */
+static int
+scalar_end(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '{' ||
+	    c == '[' || c == ']' || c == '"' || c == ',' || c == '}';
+}
+
+/*
+ * The word at token_start, on the line after a junk run, is a number or
+ * literal: the junk ends before its line, and the word is a value of its
+ * own, which ends at end.
+ */
+static void
+junk_then_scalar(struct framer *f, size_t end, value_fn fn, void *ctx)
+{
+	emit_junk(f, f->junk_end, fn, ctx);
+	f->start = f->token_start;
+	f->start_line = f->line;
+	f->start_column = column_at(f, f->token_start);
+	emit(f, end, fn, ctx);
+	f->mode = M_BETWEEN;
 }
 
 static int
@@ -226,9 +366,15 @@ scan(struct framer *f, value_fn fn, void *ctx)
 				/* the rest of a broken value: skip it whole */
 				begin_value(f, M_RESYNC);
 				f->reason = "unexpected text between records";
+				f->error_line = f->start_line;
+				f->error_column = f->start_column;
+			} else if (c == '-' || isdigit((unsigned char)c) ||
+			    c == 't' || c == 'f' || c == 'n') {
+				begin_value(f, M_SCALAR);
 			} else if (c != ' ' && c != '\t' && c != '\n' &&
 			    c != '\r') {
-				begin_value(f, M_SCALAR);
+				begin_value(f, M_JUNK);
+				continue;	/* rescan c in the junk */
 			}
 			break;
 		case M_VALUE:
@@ -280,7 +426,7 @@ scan(struct framer *f, value_fn fn, void *ctx)
 				f->prev = c;
 				f->line_start = c == '\n';
 				if (c == '\n')
-					f->line++;
+					new_line(f);
 				continue;
 			}
 			break;
@@ -288,12 +434,53 @@ scan(struct framer *f, value_fn fn, void *ctx)
 			f->mode = M_TOPSTRING;
 			break;
 		case M_SCALAR:
-			if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-			    c == '{' || c == '[' || c == ']' || c == '"' ||
-			    c == ',' || c == '}') {
+			if (scalar_end(c)) {
+				if (!json_scalar(f->buf + f->start,
+				    f->pos - f->start)) {
+					/* a word, not a value: junk */
+					f->mode = M_JUNK;
+					continue;
+				}
 				emit(f, f->pos, fn, ctx);
 				f->mode = M_BETWEEN;
 				continue;	/* rescan c between values */
+			}
+			break;
+		case M_JUNK:
+			if (c == '{') {
+				emit_junk(f, f->pos, fn, ctx);
+				continue;
+			}
+			if (c == '\n') {
+				f->mode = M_JUNK_LINE;
+				f->junk_end = f->pos + 1;
+			}
+			break;
+		case M_JUNK_LINE:
+			if (c == '\n')
+				f->junk_end = f->pos + 1;
+			else if (c == '{' || c == '[' || c == '"') {
+				/* whole lines of junk; the value begins here */
+				emit_junk(f, f->junk_end, fn, ctx);
+				continue;
+			} else if (c == '-' || isdigit((unsigned char)c) ||
+			    c == 't' || c == 'f' || c == 'n') {
+				/* a value, or more junk ("- note", "2024-") */
+				f->token_start = f->pos;
+				f->mode = M_JUNK_TOKEN;
+			} else if (c != ' ' && c != '\t' && c != '\r') {
+				f->mode = M_JUNK;
+				continue;
+			}
+			break;
+		case M_JUNK_TOKEN:
+			if (scalar_end(c)) {
+				if (json_scalar(f->buf + f->token_start,
+				    f->pos - f->token_start))
+					junk_then_scalar(f, f->pos, fn, ctx);
+				else
+					f->mode = M_JUNK;
+				continue;	/* rescan c */
 			}
 			break;
 		case M_RESYNC:
@@ -308,7 +495,7 @@ scan(struct framer *f, value_fn fn, void *ctx)
 		f->prev = c;
 		f->line_start = c == '\n';
 		if (c == '\n')
-			f->line++;
+			new_line(f);
 		f->pos++;
 	}
 }
@@ -323,6 +510,15 @@ reserve(struct framer *f, size_t n)
 	if (f->mode == M_BETWEEN)
 		f->start = f->pos;
 	if (f->start > 0) {
+		/* count what a column may need before it goes */
+		if (f->line_begin < f->base + f->start &&
+		    f->mark < f->base + f->start)
+			(void)column_at(f, f->start);
+		f->base += f->start;
+		if (f->mode == M_JUNK_LINE || f->mode == M_JUNK_TOKEN)
+			f->junk_end -= f->start;
+		if (f->mode == M_JUNK_TOKEN)
+			f->token_start -= f->start;
 		keep = f->len - f->start;
 		memmove(f->buf, f->buf + f->start, keep);
 		f->len = keep;
@@ -359,7 +555,7 @@ frame_feed(struct framer *f, const char *data, size_t n, value_fn fn,
 	if (f->mode != M_BETWEEN && f->len - f->start > f->max_value) {
 		/* keep the line count, drop the bytes, skip to the end */
 		f->oversized = 1;
-		broken(f, "record longer than the limit (see -m)");
+		broken(f, frame_too_long);
 		f->start = f->pos = f->len;
 	}
 	return 0;
@@ -373,7 +569,21 @@ frame_end(struct framer *f, value_fn fn, void *ctx)
 	case M_BETWEEN:
 		break;
 	case M_SCALAR:
-		emit(f, f->len, fn, ctx);
+		if (json_scalar(f->buf + f->start, f->len - f->start))
+			emit(f, f->len, fn, ctx);
+		else
+			emit_junk(f, f->len, fn, ctx);
+		break;
+	case M_JUNK_TOKEN:
+		if (json_scalar(f->buf + f->token_start,
+		    f->len - f->token_start)) {
+			junk_then_scalar(f, f->len, fn, ctx);
+			break;
+		}
+		/* FALLTHROUGH */
+	case M_JUNK:
+	case M_JUNK_LINE:
+		emit_junk(f, f->len, fn, ctx);
 		break;
 	case M_RESYNC:
 		emit(f, f->len, fn, ctx);

@@ -7,6 +7,7 @@
  */
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,32 +70,134 @@ static void	reject(const struct origin *, const char *, size_t,
 		    record_fn, void *, const char *, ...)
 		    __attribute__((format(printf, 6, 7)));
 
+#define CUT_MARK	"..."	/* after a value or message that was cut */
+
+/* The length of the valid UTF-8 character at s (n bytes left), or 0. */
+static size_t
+utf8_char(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF)
+		len = 2;
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+		len = 3;
+	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+		len = 4;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	/* overlong forms, surrogates, beyond U+10FFFF */
+	if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F) ||
+	    (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] > 0x8F))
+		return 0;
+	return len;
+}
+
+/* Write c as an escape into dst (room for 7); its length. */
+static size_t
+escape_byte(char *dst, unsigned char c, int invalid)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (c == '\n' || c == '\r' || c == '\t') {
+		dst[0] = '\\';
+		dst[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+		return 2;
+	}
+	if (invalid) {
+		memcpy(dst, "\\x", 2);
+		dst[2] = hex[c >> 4];
+		dst[3] = hex[c & 15];
+		return 4;
+	}
+	memcpy(dst, "\\u00", 4);
+	dst[4] = hex[c >> 4];
+	dst[5] = hex[c & 15];
+	return 6;
+}
+
+/*
+ * Quote the n bytes at s for a message: in double quotes, at most max
+ * characters, cut only between characters and then followed by CUT_MARK;
+ * quotes and backslashes escaped as in JSON, control characters as JSON
+ * escapes and bytes that are not UTF-8 as \xNN, so nothing reaches a
+ * terminal raw.  Returns the length written to dst (size > 8).
+ */
+size_t
+quote_value(char *dst, size_t size, const char *s, size_t n, size_t max)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t o = 0, i = 0, chars = 0, len, need;
+	char esc[8];
+
+	dst[o++] = '"';
+	while (i < n) {
+		len = utf8_char(u + i, n - i);
+		if (len == 0 || u[i] < 0x20 || u[i] == 0x7f) {
+			need = escape_byte(esc, u[i], len == 0);
+			len = 1;
+		} else if (u[i] == '"' || u[i] == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)u[i];
+			need = 2;
+		} else {
+			memcpy(esc, s + i, len);
+			need = len;
+		}
+		/* room for this, the closing quote, the mark and the NUL */
+		if (chars == max || o + need + 1 + sizeof(CUT_MARK) > size)
+			break;
+		memcpy(dst + o, esc, need);
+		o += need;
+		i += len;
+		chars++;
+	}
+	dst[o++] = '"';
+	if (i < n) {
+		memcpy(dst + o, CUT_MARK, sizeof(CUT_MARK) - 1);
+		o += sizeof(CUT_MARK) - 1;
+	}
+	dst[o] = '\0';
+	return o;
+}
+
 /*
  * Copy a message into dst, writing control characters as JSON escapes:
  * values quoted from the input must not reach a terminal raw (an escape
- * sequence, or a newline that forges a message of its own).
+ * sequence, or a newline that forges a message of its own).  A message
+ * too long is cut between characters, with CUT_MARK.
  */
 static void
 copy_message(char *dst, size_t size, const char *src)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-	unsigned char c;
+	const unsigned char *u = (const unsigned char *)src;
+	size_t o = 0, i = 0, n = strlen(src), len, need;
+	char esc[8];
 
-	for (; (c = (unsigned char)*src) != '\0' && o + 7 < size; src++) {
-		if (c >= 0x20 && c != 0x7f) {
-			dst[o++] = (char)c;
-			continue;
+	while (i < n) {
+		len = utf8_char(u + i, n - i);
+		if (len == 0 || u[i] < 0x20 || u[i] == 0x7f) {
+			need = escape_byte(esc, u[i], len == 0);
+			len = 1;
+		} else {
+			memcpy(esc, src + i, len);
+			need = len;
 		}
-		dst[o++] = '\\';
-		if (c == '\n' || c == '\r' || c == '\t') {
-			dst[o++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
-			continue;
+		if (o + need + sizeof(CUT_MARK) > size) {
+			memcpy(dst + o, CUT_MARK, sizeof(CUT_MARK) - 1);
+			o += sizeof(CUT_MARK) - 1;
+			break;
 		}
-		memcpy(dst + o, "u00", 3);
-		o += 3;
-		dst[o++] = hex[c >> 4];
-		dst[o++] = hex[c & 15];
+		memcpy(dst + o, esc, need);
+		o += need;
+		i += len;
 	}
 	dst[o] = '\0';
 }
@@ -106,7 +209,7 @@ problem(struct vctx *x, enum severity sev, const char *key,
 {
 	struct verdict *v = x->v;
 	struct problem *p;
-	char text[sizeof(p->message)];
+	char text[2 * sizeof(p->message)];
 	size_t i, n;
 	va_list ap;
 
@@ -260,13 +363,16 @@ get_enum(struct vctx *x, json_t *obj, const char *key, enum need need,
     const char *const *list, size_t n, int *index)
 {
 	const char *s = get_string(x, obj, key, need, 1, 64);
+	char q[256];
 
 	*index = -1;
 	if (s == NULL)
 		return NULL;
-	if ((*index = lookup(list, n, s)) == -1)
+	if ((*index = lookup(list, n, s)) == -1) {
+		quote_value(q, sizeof(q), s, strlen(s), 40);
 		problem(x, x->cfg->strict ? SEV_ERROR : SEV_WARNING, key,
-		    "unknown value \"%s\"", s);
+		    "unknown value %s", q);
+	}
 	return s;
 }
 
@@ -358,17 +464,19 @@ get_time(struct vctx *x, json_t *obj, const char *key, enum need need,
     int64_t *out)
 {
 	json_t *j = get(x, obj, key, JSON_STRING, need);
+	char q[256];
 	int rc;
 
 	if (j == NULL)
 		return -1;
 	rc = parse_time(json_string_value(j), json_string_length(j), out);
+	if (rc != 0)
+		quote_value(q, sizeof(q), json_string_value(j),
+		    json_string_length(j), 40);
 	if (rc == -1)
-		problem(x, SEV_ERROR, key, "not an ISO 8601 time: \"%.40s\"",
-		    json_string_value(j));
+		problem(x, SEV_ERROR, key, "not an ISO 8601 time: %s", q);
 	else if (rc == -2)
-		problem(x, SEV_ERROR, key, "impossible date or time: \"%.40s\"",
-		    json_string_value(j));
+		problem(x, SEV_ERROR, key, "impossible date or time: %s", q);
 	return rc;
 }
 
@@ -431,12 +539,13 @@ get_arn(struct vctx *x, json_t *obj, const char *key, enum need need,
 {
 	const char *s = get_string(x, obj, key, need, 1, 1024), *p;
 	size_t n, rl = strlen(resource);
+	char q[256];
 
 	if (s == NULL)
 		return NULL;
 	if ((n = instance_prefix(s)) == 0) {
-		problem(x, SEV_ERROR, key, "not an Amazon Connect ARN: "
-		    "\"%.60s\"", s);
+		quote_value(q, sizeof(q), s, strlen(s), 60);
+		problem(x, SEV_ERROR, key, "not an Amazon Connect ARN: %s", q);
 		return NULL;
 	}
 	p = s + n;
@@ -451,8 +560,9 @@ get_arn(struct vctx *x, json_t *obj, const char *key, enum need need,
 		if ((n = span_id(p)) > 0 && p[n] == '\0')
 			return s;
 	}
-	problem(x, SEV_ERROR, key, "not the ARN of %s: \"%.60s\"",
-	    rl ? resource : "an instance", s);
+	quote_value(q, sizeof(q), s, strlen(s), 60);
+	problem(x, SEV_ERROR, key, "not the ARN of %s: %s",
+	    rl ? resource : "an instance", q);
 	return NULL;
 }
 
@@ -890,9 +1000,13 @@ parse_event(json_t *root, const struct config *cfg, struct event *ev,
 	ev->agent_arn = get_arn(&x, root, "AgentARN", REQUIRED, "agent");
 	instance = get_arn(&x, root, "InstanceARN", REQUIRED, "");
 	account = get_string(&x, root, "AWSAccountId", REQUIRED, 1, 64);
-	if (account && !all_digits(account, 12))
+	if (account && !all_digits(account, 12)) {
+		char q[256];
+
+		quote_value(q, sizeof(q), account, strlen(account), 40);
 		problem(&x, SEV_ERROR, "AWSAccountId", "not a 12-digit account "
-		    "id: \"%.40s\"", account);
+		    "id: %s", q);
+	}
 	if (ev->agent_arn && instance &&
 	    (strncmp(ev->agent_arn, instance, strlen(instance)) != 0 ||
 	    strncmp(ev->agent_arn + strlen(instance), "/agent/", 7) != 0))
@@ -967,41 +1081,186 @@ base64_decode(const char *in, size_t n, unsigned char *out,
 	return (long)(o - pad);
 }
 
+static void	one_problem(struct verdict *, const char *, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+/* Make v a verdict of one error, at field (NULL for none). */
+static void
+one_problem(struct verdict *v, const char *field, const char *fmt, ...)
+{
+	char text[2 * sizeof(v->problems[0].message)];
+	va_list ap;
+
+	memset(v, 0, sizeof(*v));
+	v->nproblems = 1;
+	v->rejected = 1;
+	v->problems[0].severity = SEV_ERROR;
+	if (field != NULL)
+		snprintf(v->problems[0].field, sizeof(v->problems[0].field),
+		    "%s", field);
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	copy_message(v->problems[0].message, sizeof(v->problems[0].message),
+	    text);
+}
+
 /* Report a value that never became an event. */
 static void
 reject(const struct origin *o, const char *raw, size_t rawlen, record_fn fn,
     void *ctx, const char *fmt, ...)
 {
 	struct verdict v;
-	char text[sizeof(v.problems[0].message)];
+	char text[2 * sizeof(v.problems[0].message)];
 	va_list ap;
 
-	memset(&v, 0, sizeof(v));
-	v.nproblems = 1;
-	v.rejected = 1;
-	v.problems[0].severity = SEV_ERROR;
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	copy_message(v.problems[0].message, sizeof(v.problems[0].message),
-	    text);
+	one_problem(&v, NULL, "%s", text);
 	fn(ctx, NULL, &v, o, raw, rawlen);
 }
 
+/* One level of the JSON text that path_at walks. */
+struct path_level {
+	int		 array;
+	long		 index;
+	const char	*key;		/* the member being read, or NULL */
+	size_t		 keylen;
+	int		 want_key;	/* a key comes next, not a value */
+};
+
+#define PATH_LEVELS	32
+
+/*
+ * Name the field at byte pos of the JSON text s (which is well formed up
+ * to pos) as the messages name fields: CurrentAgentSnapshot.Contacts[0].
+ * Queue.Name.  Returns 1 when pos is inside a key, else 0.
+ */
+static int
+path_at(const char *s, size_t pos, char *out, size_t size)
+{
+	struct path_level lv[PATH_LEVELS];
+	size_t i = 0, depth = 0, st, n, d;
+	int in_key = 0;
+
+	out[0] = '\0';
+	while (i < pos) {
+		struct path_level *top = depth > 0 && depth <= PATH_LEVELS ?
+		    &lv[depth - 1] : NULL;
+
+		switch (s[i]) {
+		case '"':
+			for (st = ++i; i < pos && s[i] != '"'; i++)
+				if (s[i] == '\\')
+					i++;
+			if (i >= pos) {
+				in_key = top != NULL && !top->array &&
+				    top->want_key;
+				break;
+			}
+			if (top != NULL && !top->array && top->want_key) {
+				top->key = s + st;
+				top->keylen = i - st;
+				top->want_key = 0;
+			}
+			break;
+		case '{':
+		case '[':
+			if (depth < PATH_LEVELS) {
+				lv[depth].array = s[i] == '[';
+				lv[depth].index = 0;
+				lv[depth].key = NULL;
+				lv[depth].want_key = s[i] == '{';
+			}
+			depth++;
+			break;
+		case '}':
+		case ']':
+			if (depth > 0)
+				depth--;
+			break;
+		case ',':
+			if (top != NULL && top->array)
+				top->index++;
+			else if (top != NULL)
+				top->want_key = 1;
+			break;
+		}
+		i++;
+	}
+	for (d = 0; d < depth && d < PATH_LEVELS; d++) {
+		n = strlen(out);
+		if (lv[d].array)
+			snprintf(out + n, size - n, "[%ld]", lv[d].index);
+		else if (!lv[d].want_key && lv[d].key != NULL)
+			snprintf(out + n, size - n, "%s%.*s", n ? "." : "",
+			    (int)lv[d].keylen, lv[d].key);
+	}
+	return in_key;
+}
+
+/*
+ * Decode one JSON value.  A value that is not JSON is rejected with where
+ * the error is: in the file, from o, for a value read from a file; in the
+ * decoded data for the data of a Records element (data_field names it).
+ */
 static json_t *
 decode_json(const char *buf, size_t len, const struct origin *o,
-    record_fn fn, void *ctx)
+    const char *data_field, record_fn fn, void *ctx)
 {
 	json_error_t error;
 	json_t *root;
+	struct verdict v;
+	char field[sizeof(v.problems[0].field)];
+	uint64_t line = 0, column = 0;
+	size_t i, pos;
+	int in_key, in_page = 0;
 
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES |
 	    JSON_DECODE_INT_AS_REAL | JSON_DECODE_ANY | JSON_ALLOW_NUL, &error);
-	if (root == NULL)
-		reject(o, buf, len, fn, ctx, "invalid %s at column %d: %s",
-		    strncmp(error.text, "unable to decode byte", 21) == 0 ?
-		    "UTF-8" : "JSON", error.column, error.text);
-	return root;
+	if (root != NULL)
+		return root;
+	if (json_error_code(&error) == json_error_invalid_utf8 &&
+	    (pos = (size_t)error.position) < len) {
+		/* the field it is in, and the byte's own line and column */
+		in_key = path_at(buf, pos, field, sizeof(field));
+		if (field[0] == '\0' && data_field != NULL) {
+			snprintf(field, sizeof(field), "%s", data_field);
+			in_page = 1;
+		}
+		line = column = 1;
+		for (i = 0; i < pos; i++)
+			if (buf[i] == '\n') {
+				line++;
+				column = 1;
+			} else if (((unsigned char)buf[i] & 0xC0) != 0x80)
+				column++;
+		one_problem(&v, field, "invalid UTF-8%s (byte 0x%02x)",
+		    in_key ? " in a key" : "", (unsigned char)buf[pos]);
+		v.in_page = in_page;
+	} else {
+		if (error.line > 0 && error.column > 0) {
+			line = (uint64_t)error.line;
+			column = (uint64_t)error.column;
+		}
+		one_problem(&v, data_field, "invalid JSON: %s", error.text);
+		v.in_page = data_field != NULL;
+	}
+	if (data_field != NULL && line > 0) {
+		/* not a place in the file: say where in the data */
+		char *m = v.problems[0].message;
+		size_t n = strlen(m);
+
+		snprintf(m + n, sizeof(v.problems[0].message) - n,
+		    " (line %" PRIu64 ", column %" PRIu64 " of the data)",
+		    line, column);
+	} else if (line > 0) {
+		v.line = o->line + line - 1;
+		v.column = line == 1 ? o->column - 1 + column : column;
+	}
+	fn(ctx, NULL, &v, o, buf, len);
+	return NULL;
 }
 
 /* Validate one event and hand it on. */
@@ -1040,9 +1299,13 @@ page_record(json_t *rec, const struct origin *o, const struct config *cfg,
 	size_t n, mark = arena_mark();
 	long len = -1;
 
+	const char *field = "Data";
+
 	data = json_object_get(rec, "Data");
-	if (data == NULL && (kinesis = json_object_get(rec, "kinesis")))
+	if (data == NULL && (kinesis = json_object_get(rec, "kinesis"))) {
 		data = json_object_get(kinesis, "data");
+		field = "kinesis.data";
+	}
 	if (json_is_string(data)) {
 		n = json_string_length(data);
 		if ((bytes = malloc(n / 4 * 3 + 1)) == NULL)
@@ -1050,14 +1313,19 @@ page_record(json_t *rec, const struct origin *o, const struct config *cfg,
 		len = base64_decode(json_string_value(data), n, bytes, &why);
 	}
 	if (len < 0) {
+		struct verdict v;
+
 		dump = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER |
 		    JSON_ENCODE_ANY);
-		reject(o, dump ? dump : "", dump ? strlen(dump) : 0, fn, ctx,
-		    "%s%s", json_is_string(data) ? "Data is not base64: " : "",
-		    why);
+		if (json_is_string(data)) {
+			one_problem(&v, field, "not base64: %s", why);
+			v.in_page = 1;
+		} else
+			one_problem(&v, NULL, "%s", why);
+		fn(ctx, NULL, &v, o, dump ? dump : "", dump ? strlen(dump) : 0);
 		arena_free(dump);
-	} else if ((event = decode_json((char *)bytes, (size_t)len, o, fn,
-	    ctx)) != NULL) {
+	} else if ((event = decode_json((char *)bytes, (size_t)len, o, field,
+	    fn, ctx)) != NULL) {
 		event_record(event, o, (char *)bytes, (size_t)len, cfg, fn,
 		    ctx);
 		json_decref(event);
@@ -1078,7 +1346,7 @@ parse_value(const char *buf, size_t len, const struct origin *where,
 	json_t *root, *records, *rec;
 	size_t i, mark = arena_mark();
 
-	if ((root = decode_json(buf, len, &o, fn, ctx)) == NULL) {
+	if ((root = decode_json(buf, len, &o, NULL, fn, ctx)) == NULL) {
 		arena_release(mark);
 		return;
 	}
@@ -1098,4 +1366,46 @@ parse_value(const char *buf, size_t len, const struct origin *where,
 		event_record(root, &o, buf, len, cfg, fn, ctx);
 	json_decref(root);
 	arena_release(mark);
+}
+
+/* Write a size as -m takes it: 2k, 64M, or bytes. */
+static void
+format_size(char *dst, size_t size, size_t n)
+{
+	static const char units[] = "GMk";
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (n >= (size_t)1 << (30 - 10 * i) &&
+		    n % ((size_t)1 << (30 - 10 * i)) == 0) {
+			snprintf(dst, size, "%zu%c", n >> (30 - 10 * i),
+			    units[i]);
+			return;
+		}
+	snprintf(dst, size, "%zu", n);
+}
+
+/*
+ * The verdict on a fragment the framer gave up on (the n bytes at buf):
+ * why, and where when the framer knows.  max is the -m limit.
+ */
+void
+broken_verdict(struct verdict *v, const struct framed *where,
+    const char *buf, size_t n, size_t max)
+{
+	char text[128];
+
+	if (where->broken == frame_not_json) {
+		while (n > 0 && isspace((unsigned char)buf[n - 1]))
+			n--;
+		quote_value(text, sizeof(text), buf, n, 40);
+		one_problem(v, NULL, "not JSON: %s", text);
+	} else if (where->broken == frame_too_long) {
+		format_size(text, sizeof(text), max);
+		one_problem(v, NULL, "record longer than the limit of %s "
+		    "bytes (see -m)", text);
+	} else
+		one_problem(v, NULL, "%s", where->broken);
+	v->line = where->error_line;
+	v->column = where->error_column;
 }

@@ -25,10 +25,9 @@
 /* A framed value, a broken fragment, or a message from the reader. */
 struct item {
 	const char	*file;
-	uint64_t	 line;
+	struct framed	 where;		/* where it is, why it is broken */
 	size_t		 off;		/* into batch data */
 	size_t		 len;
-	const char	*broken;	/* why the fragment is broken */
 	char		*notice;	/* a message, not a value */
 };
 
@@ -132,30 +131,20 @@ collect(void *ctx, struct event *ev, const struct verdict *v,
 	}
 }
 
-/* Make a verdict for a fragment the framer gave up on. */
-static void
-broken_verdict(struct verdict *v, const char *why)
-{
-	memset(v, 0, sizeof(*v));
-	v->nproblems = 1;
-	v->rejected = 1;
-	snprintf(v->problems[0].message, sizeof(v->problems[0].message),
-	    "%s", why);
-}
-
 /* The record path for one value, handing results to fn. */
 static void
-run_value(const struct pipeline *p, const char *file, uint64_t line,
-    const char *buf, size_t n, const char *broken, record_fn fn, void *ctx)
+run_value(const struct pipeline *p, const char *file,
+    const struct framed *where, const char *buf, size_t n, record_fn fn,
+    void *ctx)
 {
-	struct origin o = { file, line, -1 };
+	struct origin o = { file, where->line, -1, where->column };
 	struct verdict v;
 
-	if (broken == NULL) {
+	if (where->broken == NULL) {
 		parse_value(buf, n, &o, p->config, fn, ctx);
 		return;
 	}
-	broken_verdict(&v, broken);
+	broken_verdict(&v, where, buf, n, p->config->max_record);
 	fn(ctx, NULL, &v, &o, buf, n);
 }
 
@@ -176,8 +165,8 @@ work(const struct pipeline *p, struct batch *b)
 			it->notice = NULL;
 			continue;
 		}
-		run_value(p, it->file, it->line, b->data + it->off, it->len,
-		    it->broken, collect, b);
+		run_value(p, it->file, &it->where, b->data + it->off, it->len,
+		    collect, b);
 	}
 }
 
@@ -334,21 +323,20 @@ new_item(struct pipeline *p)
 
 /* A framed value (or a broken fragment when broken is set). */
 void
-pipe_value(struct pipeline *p, const char *file, uint64_t line,
-    const char *buf, size_t n, const char *broken)
+pipe_value(struct pipeline *p, const char *file, const struct framed *where,
+    const char *buf, size_t n)
 {
 	struct batch *b;
 	struct item *it;
 
 	if (p->nworkers <= 1) {
-		run_value(p, file, line, buf, n, broken, p->apply, p->ctx);
+		run_value(p, file, where, buf, n, p->apply, p->ctx);
 		return;
 	}
 	b = &p->ring[p->tail % p->depth];
 	it = new_item(p);
 	it->file = file;
-	it->line = line;
-	it->broken = broken;
+	it->where = *where;
 	it->off = b->len;
 	it->len = n;
 	b->data = xgrow(b->data, &b->cap, b->len + n, 1);

@@ -548,9 +548,43 @@ load_engine(struct loader *l, struct engine *e, json_t *root)
 }
 
 /*
- * Load the state in path into a new engine.  A missing file is a fresh
- * start (0); a file that is not a state agentev wrote is refused (-1, err
- * set) and left alone.
+ * Whether path can be a state file: not a directory, in a directory that
+ * exists.  Returns 0, or -2 with err set.
+ */
+static int
+check_path(const char *path, char *err, size_t errlen)
+{
+	char dir[PATH_MAX], *slash;
+	struct stat sb;
+
+	if (stat(path, &sb) == 0) {
+		if (S_ISDIR(sb.st_mode)) {
+			(void)fail(err, errlen, "is a directory; -S names the "
+			    "state file itself");
+			return -2;
+		}
+		return 0;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		return 0;
+	slash[slash == dir] = '\0';	/* "/x" is in "/" */
+	if (stat(dir, &sb) == -1 && errno == ENOENT) {
+		(void)fail(err, errlen, "directory %s does not exist", dir);
+		return -2;
+	}
+	if (stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+		(void)fail(err, errlen, "%s is not a directory", dir);
+		return -2;
+	}
+	return 0;
+}
+
+/*
+ * Load the state in path into a new engine.  A missing or empty file is a
+ * fresh start (0); a file that is not a state agentev wrote is refused
+ * (-1, err set) and left alone; a path that cannot be a state file (a
+ * directory, or in a directory that does not exist) is -2.
  */
 int
 state_load(struct engine *e, const char *path, const struct config *cfg,
@@ -559,10 +593,15 @@ state_load(struct engine *e, const char *path, const struct config *cfg,
 	struct loader l = { cfg, err, errlen, "agents", 0 };
 	json_error_t error;
 	json_t *root, *agents, *o;
+	struct stat sb;
 	int rc = 0;
 
+	if (check_path(path, err, errlen) == -2)
+		return -2;
 	if (access(path, F_OK) == -1 && errno == ENOENT)
 		return 0;
+	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == 0)
+		return 0;	/* e.g. made by touch, or by mktemp */
 	if ((root = json_load_file(path, JSON_REJECT_DUPLICATES,
 	    &error)) == NULL)
 		return fail(err, errlen, "line %d: %s", error.line,
@@ -591,7 +630,7 @@ state_load(struct engine *e, const char *path, const struct config *cfg,
 /*
  * Take the lock that keeps two runs off one state file: an flock(2) on
  * PATH.lock, which is never renamed.  Returns the descriptor to keep
- * open, or -1 with err set.
+ * open, or -1 with err set (-2 when path cannot be a state file).
  */
 int
 state_lock(const char *path, char *err, size_t errlen)
@@ -599,6 +638,8 @@ state_lock(const char *path, char *err, size_t errlen)
 	char lock[PATH_MAX];
 	int fd;
 
+	if (check_path(path, err, errlen) == -2)
+		return -2;
 	if ((size_t)snprintf(lock, sizeof(lock), "%s.lock", path) >=
 	    sizeof(lock))
 		return fail(err, errlen, "name too long");

@@ -80,22 +80,17 @@ on_record(void *ctx, struct event *ev, const struct verdict *v,
 
 /* value_fn: a framed value, or a broken fragment (rejected as is). */
 static void
-on_value(void *ctx, const char *buf, size_t n, uint64_t line,
-    const char *broken)
+on_value(void *ctx, const char *buf, size_t n, const struct framed *where)
 {
 	struct fuzz_run *r = ctx;
-	struct origin o = { r->file, line, -1 };
+	struct origin o = { r->file, where->line, -1, where->column };
 	struct verdict v;
 
-	if (broken == NULL) {
+	if (where->broken == NULL) {
 		parse_value(buf, n, &o, &r->config, on_record, r);
 		return;
 	}
-	memset(&v, 0, sizeof(v));
-	v.nproblems = 1;
-	v.rejected = 1;
-	snprintf(v.problems[0].message, sizeof(v.problems[0].message), "%s",
-	    broken);
+	broken_verdict(&v, where, buf, n, r->config.max_record);
 	on_record(r, NULL, &v, &o, buf, n);
 }
 

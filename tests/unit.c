@@ -626,6 +626,40 @@ test_arena(void)
 	arena_drop();
 }
 
+static void
+quote_is(const char *in, size_t max, size_t size, const char *want)
+{
+	static int n;
+	char got[256], what[64];
+
+	quote_value(got, size, in, strlen(in), max);
+	snprintf(what, sizeof(what), "quote_value, case %d", ++n);
+	bytes_are(what, got, strlen(got), want, strlen(want));
+}
+
+/*
+ * parse.c: a value quoted in a message is cut between characters, never
+ * inside one, and a cut is marked; what a terminal would act on is escaped.
+ */
+static void
+test_quote(void)
+{
+	quote_is("abc", 40, 64, "\"abc\"");
+	quote_is("abcdef", 3, 64, "\"abc\"...");
+	/* é is 2 bytes, ✓ 3: the limit counts characters */
+	quote_is("\xc3\xa9\xc3\xa9\xc3\xa9", 2, 64, "\"\xc3\xa9\xc3\xa9\"...");
+	quote_is("\xe2\x9c\x93\xe2\x9c\x93", 5, 64,
+	    "\"\xe2\x9c\x93\xe2\x9c\x93\"");
+	/* a small buffer cuts before a character that does not fit whole */
+	quote_is("a\xe2\x9c\x93" "b", 40, 9, "\"a\"...");
+	quote_is("a\xe2\x9c\x93" "b", 40, 10, "\"a\xe2\x9c\x93\"...");
+	/* quotes, backslashes, control characters, bytes that are not UTF-8 */
+	quote_is("a\"b\\c", 40, 64, "\"a\\\"b\\\\c\"");
+	quote_is("\n\t\x1b[0m", 40, 64, "\"\\n\\t\\u001b[0m\"");
+	quote_is("\xff\xc3(", 40, 64, "\"\\xff\\xc3(\"");
+	quote_is("\xed\xa0\x80", 40, 64, "\"\\xed\\xa0\\x80\"");
+}
+
 int
 main(void)
 {
@@ -638,6 +672,7 @@ main(void)
 	test_zone();
 	test_duration();
 	test_alert_as_of();
+	test_quote();
 	printf("1..%d\n", ntests);
 	if (nfailed > 0)
 		printf("# %d of %d checks failed\n", nfailed, ntests);

@@ -13,7 +13,7 @@ big() {
 	printf '"}\n'
 }
 big | wrap >"$work/in"
-limit="agentev: <stdin>:2: record longer than the limit (see -m)"
+limit="agentev: <stdin>:2: record longer than the limit of 64M bytes (see -m)"
 
 # the default limit is 64M: memory stays near that
 if [ $heavy = 1 ]; then
@@ -25,16 +25,16 @@ fi
 
 # with -m 1M the framer never holds more than a few MB
 run -m 1M acw <"$work/in"
-expect_rejected "$mb MB line, -m 1M" "$limit"
+expect_rejected "$mb MB line, -m 1M" "${limit%% of *} of 1M bytes (see -m)"
 [ $heavy = 1 ] && expect_rss_below 32000 "$mb MB line, -m 1M"
 note "$mb MB line, -m 1M: peak RSS ${rss:-?} kB, $secs s ($cpu s CPU)"
 
 # the same as a file operand, and with the input ending inside it
 run -m 1M acw "$work/in"
 expect_rejected "$mb MB line in a file" \
-    "agentev: $work/in:2: record longer than the limit (see -m)"
+    "agentev: $work/in:2: record longer than the limit of 1M bytes (see -m)"
 { cat "$work/seed1" "$work/seed2"; big | head -c 3000000; } >"$work/cut"
 run -m 1M acw "$work/cut"
 expect_rejected "$mb MB line cut by the end of the input" \
-    "agentev: $work/cut:3: record longer than the limit (see -m)"
+    "agentev: $work/cut:3: record longer than the limit of 1M bytes (see -m)"
 finish

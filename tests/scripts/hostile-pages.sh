@@ -35,19 +35,22 @@ for key in Data kinesis; do
 	run acw <"$work/in"
 	expect_rc 1 "$what"
 	expect_seed_row "$what"
+	# the field is the element's Data (or kinesis.data)
+	field=Data
+	[ $key = Data ] || field=kinesis.data
 	for line in \
-	    "1: Data is not base64: length is not a multiple of 4" \
-	    "2: Data is not base64: length is not a multiple of 4" \
-	    "3: Data is not base64: padding before the end" \
-	    "4: Data is not base64: padding before the end" \
-	    "5: Data is not base64: padding before the end" \
-	    "6: Data is not base64: padding before the end" \
-	    "7: Data is not base64: invalid character" \
-	    "8: Data is not base64: invalid character" \
-	    "9: Data is not base64: padding before the end" \
-	    "10: Data is not base64: length is not a multiple of 4" \
+	    "1: not base64: length is not a multiple of 4" \
+	    "2: not base64: length is not a multiple of 4" \
+	    "3: not base64: padding before the end" \
+	    "4: not base64: padding before the end" \
+	    "5: not base64: padding before the end" \
+	    "6: not base64: padding before the end" \
+	    "7: not base64: invalid character" \
+	    "8: not base64: invalid character" \
+	    "9: not base64: padding before the end" \
+	    "10: not base64: length is not a multiple of 4" \
 	    ; do
-		expect_err "agentev: <stdin>:1: Records[${line%%:*}]:${line#*:}" \
+		expect_err "agentev: <stdin>:1: Records[${line%%:*}].$field:${line#*:}" \
 		    "$what"
 	done
 	expect_err "$(summary 12 10)" \
@@ -61,17 +64,18 @@ for key in Data kinesis; do
 	run acw <"$work/in"
 	expect_rc 1 "$what"
 	expect_seed_row "$what"
+	# JSON errors name the Data and say where in the decoded data
 	for line in \
-	    "1: invalid JSON at column 5: invalid token near 'hello'" \
-	    "2: invalid UTF-8 at column 0: unable to decode byte 0xff" \
+	    "1.$field: invalid JSON: invalid token near 'hello' (line 1, column 5 of the data)" \
+	    "2.$field: invalid UTF-8 (byte 0xff) (line 1, column 1 of the data)" \
 	    "3: record is a number, not an event object" \
 	    "4: record is an array, not an event object" \
-	    "5: invalid JSON at column 11: unexpected token near end of file" \
-	    "6: invalid JSON at column 0: unexpected token near end of file" \
-	    "7: invalid JSON at column 9: end of file expected near '{'" \
+	    "5.$field: invalid JSON: unexpected token near end of file (line 1, column 11 of the data)" \
+	    "6.$field: invalid JSON: unexpected token near end of file" \
+	    "7.$field: invalid JSON: end of file expected near '{' (line 1, column 9 of the data)" \
 	    ; do
-		expect_err "agentev: <stdin>:1: Records[${line%%:*}]:${line#*:}" \
-		    "$what"
+		n=${line%%[.:]*}
+		expect_err "agentev: <stdin>:1: Records[$n]${line#$n}" "$what"
 	done
 	expect_err "$(summary 9 7)" \
 	    "$what"

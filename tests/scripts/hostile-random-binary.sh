@@ -26,11 +26,12 @@ for command in check events acw status activity summary; do
 			keep
 			continue
 		fi
-		# every line is a message about <stdin>, then the summary
-		if grep -v '^agentev: <stdin>:[0-9][0-9]*: ' "$work/err" |
+		# every line is a message about <stdin> (LINE: or
+		# LINE:COLUMN:), then the summary
+		if grep -v '^agentev: <stdin>:[0-9][0-9]*:\([0-9][0-9]*:\)\{0,1\} ' "$work/err" |
 		    grep -Evq '^agentev: [0-9]+ records read, [0-9]+ rejected, 0 duplicates, 0 warnings, 0 out of order$'; then
 			fail "$what: unexpected lines on stderr:"
-			grep -v '^agentev: <stdin>:[0-9][0-9]*: ' "$work/err" |
+			grep -v '^agentev: <stdin>:[0-9][0-9]*:\([0-9][0-9]*:\)\{0,1\} ' "$work/err" |
 			    head -5 | cat -v | sed 's/^/    /'
 			keep
 		fi

@@ -1,7 +1,7 @@
 #!/bin/sh
 # state-safety: -S never loses or corrupts the previous state.  A corrupt,
 # truncated, foreign or newer state file is refused with exit 2 and left
-# byte for byte; a second run on a locked state fails at once; runs killed
+# byte for byte (an empty one is a fresh start); a second run on a locked state fails at once; runs killed
 # with SIGKILL at random moments leave the previous state as it was.
 set -e
 d=$(mktemp -d "${TMP:-/tmp}/safety.XXXXXX")
@@ -29,7 +29,13 @@ echo '{"agents": []}' >"$d/state"; refused foreign
 echo '{"agentev_state": 99, "agents": []}' >"$d/state"; refused newer
 sed 's/"session": "[a-z]*"/"session": "maybe"/' "$d/good" >"$d/state"
 refused bad-session
-: >"$d/state"; refused empty
+
+# an empty state file (made by touch or mktemp) is no state: a fresh start
+: >"$d/empty"
+$AGENTEV acw -S "$d/empty" samples/seed-acw.ndjson >"$d/out"
+$AGENTEV acw samples/seed-acw.ndjson | cmp -s - "$d/out" ||
+    { echo "empty: not a fresh start"; exit 1; }
+grep -q '"agentev_state"' "$d/empty" || { echo "empty: no state saved"; exit 1; }
 
 # a run holding the lock (blocked opening a FIFO) keeps a second one out
 cp "$d/good" "$d/state"
