@@ -61,6 +61,7 @@ struct run {
 	const char	*rejects_path;
 	int		 rejects_error;	/* errno of the first failed write */
 	const char	*state_path;	/* -S */
+	int64_t		 as_of;		/* -t, or -1 */
 	const char	*file;		/* the input being read */
 	int64_t		 flushed_ms;	/* when the output was last written out */
 	int		 status;	/* exit status so far */
@@ -70,8 +71,8 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: agentev [-EHhsV] [-f format] [-i interval] "
-	    "[-j threads] [-m size] [-r rejects] [-S state] [-z zone] command "
-	    "[file ...]\n");
+	    "[-j threads] [-m size] [-r rejects] [-S state] [-t time] "
+	    "[-z zone] command [file ...]\n");
 	exit(2);
 }
 
@@ -79,8 +80,8 @@ static void
 help(void)
 {
 	printf("usage: agentev [-EHhsV] [-f format] [-i interval] "
-	    "[-j threads] [-m size] [-r rejects] [-S state] [-z zone] command "
-	    "[file ...]\n"
+	    "[-j threads] [-m size] [-r rejects] [-S state] [-t time] "
+	    "[-z zone] command [file ...]\n"
 	    "\n"
 	    "Read Amazon Connect agent events from the files (standard input "
 	    "when none\nor '-') and write one table on standard output.\n"
@@ -109,6 +110,8 @@ help(void)
 	    "  -S state    carry open intervals and recent EventIds between "
 	    "runs in this file\n"
 	    "  -s          strict: unknown enumeration values are errors\n"
+	    "  -t time     as of this ISO 8601 time, or now: later events are "
+	    "not used,\n              open rows are measured up to it\n"
 	    "  -V          print the version\n"
 	    "  -z zone     print times in this IANA time zone "
 	    "(default UTC)\n"
@@ -156,6 +159,23 @@ parse_size(const char *s, size_t *out)
 	if (*end != '\0' || v == 0 || v > SIZE_MAX / mult)
 		return -1;
 	*out = (size_t)(v * mult);
+	return 0;
+}
+
+/* -t: an ISO 8601 time, or now (the wall clock); -1 when neither. */
+static int
+parse_as_of(const char *s, int64_t *out)
+{
+	struct timespec ts;
+
+	if (strcmp(s, "now") == 0) {
+		if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
+			return -1;
+		*out = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		return 0;
+	}
+	if (parse_time(s, strlen(s), out) != 0 || *out < 0)
+		return -1;
 	return 0;
 }
 
@@ -446,7 +466,7 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 		fatal_oom();
 	opterr = 0;	/* our own messages, without argv[0] */
 	while (optind < argc) {
-		if ((ch = getopt(argc, argv, ":Ef:Hhi:j:m:r:S:sVz:")) == -1) {
+		if ((ch = getopt(argc, argv, ":Ef:Hhi:j:m:r:S:st:Vz:")) == -1) {
 			if (strcmp(argv[optind - 1], "--") == 0 &&
 			    optind > 1) {
 				while (optind < argc)
@@ -508,6 +528,13 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 			break;
 		case 's':
 			r->config.strict = 1;
+			break;
+		case 't':
+			if (parse_as_of(optarg, &r->as_of) == -1) {
+				warnx("invalid time: %s (ISO 8601, e.g. "
+				    "2026-11-04T12:00:00Z, or now)", optarg);
+				usage();
+			}
 			break;
 		case 'V':
 			printf("agentev %s (jansson %s)\n", AGENTEV_VERSION,
@@ -617,12 +644,18 @@ finish(struct run *r)
 	if (r->counts.rejected > 0)
 		r->status = 1;
 	if (r->check || r->counts.rejected > 0 ||
-	    r->counts.warnings > 0 || r->counts.out_of_order > 0)
+	    r->counts.warnings > 0 || r->counts.out_of_order > 0 ||
+	    r->counts.after_as_of > 0) {
 		fprintf(stderr, "agentev: %" PRIu64 " records read, %" PRIu64
 		    " rejected, %" PRIu64 " duplicates, %" PRIu64
-		    " warnings, %" PRIu64 " out of order\n", r->counts.events,
+		    " warnings, %" PRIu64 " out of order", r->counts.events,
 		    r->counts.rejected, r->counts.duplicates,
 		    r->counts.warnings, r->counts.out_of_order);
+		if (r->as_of >= 0)
+			fprintf(stderr, ", %" PRIu64 " later than -t",
+			    r->counts.after_as_of);
+		fputc('\n', stderr);
+	}
 }
 
 /* The table a command names; NULL for check. */
@@ -673,6 +706,7 @@ main(int argc, char *argv[])
 
 	arena_init();
 	r->config.max_record = DEFAULT_MAX;
+	r->as_of = -1;
 	nops = parse_options(argc, argv, r, &operands, &format, &header,
 	    &zone, &interval, &threads);
 	if (nops == 0) {
@@ -693,6 +727,8 @@ main(int argc, char *argv[])
 		open_rejects(r, operands, nops);
 
 	add_views(r, table);
+	if (r->as_of >= 0)
+		engine_set_as_of(r->engine, r->as_of);
 	if (r->state_path != NULL)
 		open_state(r);
 

@@ -198,6 +198,7 @@ struct counts {
 	uint64_t	 warnings;
 	uint64_t	 out_of_order;
 	uint64_t	 unsplit;	/* intervals too long for -i */
+	uint64_t	 after_as_of;	/* events later than -t, not used */
 };
 
 /*

@@ -269,15 +269,15 @@ view_split(struct view *v, struct agent *a, const void *arg, int64_t start,
     int64_t end, const char *ended_by, piece_fn piece)
 {
 	struct counts *counts = v->engine->counts;
-	int64_t next;
+	int64_t next, limit = end >= 0 ? end : v->engine->as_of;
 
 	/* an interval of years (hostile times) is not cut into millions */
-	if (bucket_enabled() && end >= 0 && end - start > MAX_SPLIT) {
+	if (bucket_enabled() && limit >= 0 && limit - start > MAX_SPLIT) {
 		if (counts->unsplit++ == 0)
 			warnx("an interval of more than 366 days is not split "
 			    "into buckets (reported once)");
-	} else if (bucket_enabled() && end >= 0)
-		while ((next = bucket_next(bucket_start(start))) < end) {
+	} else if (bucket_enabled() && limit >= 0)
+		while ((next = bucket_next(bucket_start(start))) < limit) {
 			piece(v, a, arg, start, next, "SPLIT");
 			start = next;
 		}
@@ -285,18 +285,42 @@ view_split(struct view *v, struct agent *a, const void *arg, int64_t start,
 }
 
 /*
- * Apply one valid event (the engine takes ownership).  Duplicates are
+ * The duration_s cell of a row from start to end: to the as-of time (-t)
+ * for an open row (end < 0), else empty.
+ */
+struct cell
+view_duration(const struct view *v, int64_t start, int64_t end)
+{
+	int64_t as_of = v->engine->as_of;
+
+	if (end >= 0)
+		return C_MS(end - start);
+	if (as_of < 0)
+		return C_NULL;
+	return C_MS(as_of > start ? as_of - start : 0);
+}
+
+/*
+ * Apply one valid event (the engine takes ownership).  An event later
+ * than the as-of time (-t) is not used at all, and does not move the
+ * clock.  Duplicates are
  * dropped; an event older than the agent's newest is handed on marked as
  * such, and the views use it only for what it proves by itself.
  */
 void
 engine_apply(struct engine *e, struct event *ev, const struct origin *o)
 {
-	struct agent *a = engine_agent(e, ev->agent_arn);
+	struct agent *a;
 	const struct snapshot *prev;
 	struct view *v;
 	int in_order;
 
+	if (e->as_of >= 0 && ev->time > e->as_of) {
+		e->counts->after_as_of++;
+		event_free(ev);
+		return;
+	}
+	a = engine_agent(e, ev->agent_arn);
 	advance(e, ev->time);
 	if (duplicate(a, ev)) {
 		e->counts->duplicates++;

@@ -144,12 +144,14 @@ void	 idset_add(struct idset *, uint64_t);
 /*
  * Hand [start, end) to piece() once per bucket it touches (once without
  * -i); the pieces cut at a bucket boundary end with "SPLIT".  An open
- * interval (end < 0) is one piece.
+ * interval (end < 0) is one piece, or with -t is cut up to the as-of
+ * time, its last piece open.
  */
 typedef void	(*piece_fn)(struct view *, struct agent *, const void *,
 		    int64_t, int64_t, const char *);
 void	 view_split(struct view *, struct agent *, const void *, int64_t,
 	    int64_t, const char *, piece_fn);
+struct cell	 view_duration(const struct view *, int64_t, int64_t);
 
 /* acw.c, status.c, activity.c: helpers the other views use */
 const char	*activity_of(const struct snapshot *, enum activity *);
