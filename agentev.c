@@ -45,6 +45,7 @@ static const struct view_ops *const tables[] = {
 	&status_view,
 	&activity_view,
 	&summary_view,
+	&now_view,
 };
 
 #define NTABLES	(sizeof(tables) / sizeof(tables[0]))
@@ -53,6 +54,7 @@ static const struct view_ops *const tables[] = {
 struct run {
 	struct config	 config;
 	int		 check;		/* the command is check */
+	int		 saves_state;	/* -S: the run writes the state */
 	struct engine	*engine;
 	struct pipeline	*pipeline;
 	struct output	*out;		/* the table; for check only with -f */
@@ -93,10 +95,12 @@ help(void)
 	    "  status   agent-status intervals tiling each login session\n"
 	    "  activity intervals of what the agent was doing\n"
 	    "  summary  totals per agent (and per bucket with -i)\n"
+	    "  now      one row per agent: its state at the end, or at -t\n"
 	    "\n"
 	    "options:\n"
 	    "  -E          quote fields a spreadsheet would take for formulas\n"
-	    "  -f format   csv (default), tsv or json\n"
+	    "  -f format   csv (default), tsv, json or text (aligned, for "
+	    "people)\n"
 	    "  -H          no header line\n"
 	    "  -h          this help\n"
 	    "  -i interval split rows into buckets of local time: 15m, 30m, "
@@ -209,6 +213,7 @@ check_rejects(struct run *r)
 static void
 flush_output(struct run *r)
 {
+	(void)out_flush(r->out);
 	if (fflush(stdout) == EOF || out_error())
 		output_failed(r, out_error() ? out_error() : errno);
 	if (r->rejects != NULL)
@@ -394,6 +399,7 @@ static void
 caught_up(struct run *r)
 {
 	pipe_sync(r->pipeline);
+	engine_flush(r->engine);
 	flush_output(r);
 	r->flushed_ms = now_ms();
 }
@@ -487,8 +493,11 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 				*format = OUT_TSV;
 			else if (strcmp(optarg, "json") == 0)
 				*format = OUT_JSON;
+			else if (strcmp(optarg, "text") == 0)
+				*format = OUT_TEXT;
 			else {
-				warnx("unknown format: %s (csv, tsv or json)",
+				warnx("unknown format: %s (csv, tsv, json or "
+				    "text)",
 				    optarg);
 				usage();
 			}
@@ -635,7 +644,7 @@ finish(struct run *r)
 		errno = r->rejects_error;
 		warn("%s", r->rejects_path);
 		r->status = 1;
-	} else if (r->state_path != NULL &&
+	} else if (r->state_path != NULL && r->saves_state &&
 	    state_save(r->engine, r->state_path, why, sizeof(why)) == -1) {
 		warnx("cannot save the state: %s", why);
 		r->status = 1;
@@ -715,6 +724,7 @@ main(int argc, char *argv[])
 	}
 	table = find_table(operands[0]);
 	r->check = table == NULL;
+	r->saves_state = table == NULL || view_saves_state(table);
 	if (zone != NULL && out_set_zone(zone) == -1) {
 		warnx("unknown time zone: %s", zone);
 		usage();

@@ -192,6 +192,13 @@ view_columns(const struct view_ops *ops, size_t *n)
 	return ops->columns;
 }
 
+/* Whether a run of this table writes the -S state at its end. */
+int
+view_saves_state(const struct view_ops *ops)
+{
+	return !ops->no_state_save;
+}
+
 struct agent *
 engine_agent(struct engine *e, const char *arn)
 {
@@ -360,6 +367,17 @@ engine_apply(struct engine *e, struct event *ev, const struct origin *o)
 		a->last = snapshot_copy(&ev->cur);
 	}
 	event_free(ev);
+}
+
+/* A live input paused: the views that show a state may write it. */
+void
+engine_flush(struct engine *e)
+{
+	struct view *v;
+
+	for (v = e->views; v < e->views + e->nviews; v++)
+		if (v->out != NULL && v->ops->flush != NULL)
+			v->ops->flush(v);
 }
 
 /*

@@ -1,7 +1,8 @@
 /*
- * output.c: write rows as CSV (RFC 4180), TSV or JSON Lines.  This is the
- * only place that quotes or escapes a field, and the only place that turns
- * milliseconds into text.
+ * output.c: write rows as CSV (RFC 4180), TSV or JSON Lines, or hand them
+ * to text.c for -f text.  This is the only place that quotes or escapes
+ * a field, and the only place that turns milliseconds into text (text.c
+ * aside, which does both for people).
  */
 
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "agentev.h"
 
@@ -17,6 +19,7 @@ struct output {
 	enum out_format		 format;
 	const char *const	*columns;
 	size_t			 ncolumns;
+	struct text		*text;	/* -f text: rows held to align them */
 };
 
 static int use_zone;	/* -z given: print local times with an offset */
@@ -207,6 +210,9 @@ out_field(FILE *fp, enum out_format format, const char *s, size_t n)
 		}
 		putc('"', fp);
 		return;
+	case OUT_TEXT:
+		fwrite(s, 1, n, fp);	/* text.c escapes its own */
+		return;
 	}
 }
 
@@ -223,6 +229,10 @@ out_new(FILE *fp, enum out_format format, int header,
 	o->format = format;
 	o->columns = columns;
 	o->ncolumns = ncolumns;
+	if (format == OUT_TEXT) {
+		o->text = text_new(columns, ncolumns, header);
+		return o;
+	}
 	if (header && format != OUT_JSON) {
 		for (i = 0; i < ncolumns; i++) {
 			if (i > 0)
@@ -238,7 +248,37 @@ out_new(FILE *fp, enum out_format format, int header,
 void
 out_free(struct output *o)
 {
+	if (o != NULL)
+		text_free(o->text);
 	free(o);
+}
+
+/* Write out the rows held (-f text); -1 when the stream has failed. */
+int
+out_flush(struct output *o)
+{
+	if (o == NULL || o->text == NULL)
+		return 0;
+	text_flush(o->text, o->fp);
+	return check_stream(o->fp);
+}
+
+/*
+ * Whether a table written at each flush replaces the one before on the
+ * screen: -f text on a terminal.
+ */
+int
+out_live(const struct output *o)
+{
+	return o != NULL && o->text != NULL && isatty(fileno(o->fp));
+}
+
+/* The rows from here to the next flush are a whole table (out_live). */
+void
+out_frame(struct output *o)
+{
+	if (o != NULL && o->text != NULL)
+		text_frame(o->text);
 }
 
 /* Write one row of ncolumns cells; -1 when the stream has failed. */
@@ -250,6 +290,10 @@ out_row(struct output *o, const struct cell *cells)
 	FILE *fp = o->fp;
 	int64_t ms;
 
+	if (o->text != NULL) {
+		text_row(o->text, cells);
+		return check_stream(fp);
+	}
 	if (o->format == OUT_JSON)
 		putc('{', fp);
 	for (i = 0; i < o->ncolumns; i++) {
