@@ -213,7 +213,7 @@ check_rejects(struct run *r)
 static void
 flush_output(struct run *r)
 {
-	(void)out_flush(r->out);
+	(void)out_flush(r->out, 0);
 	if (fflush(stdout) == EOF || out_error())
 		output_failed(r, out_error() ? out_error() : errno);
 	if (r->rejects != NULL)
@@ -636,6 +636,7 @@ finish(struct run *r)
 {
 	char why[512];
 
+	(void)out_flush(r->out, 1);
 	flush_output(r);
 	if (r->rejects != NULL && fclose(r->rejects) == EOF &&
 	    r->rejects_error == 0)

@@ -259,7 +259,7 @@ struct output	*out_new(FILE *, enum out_format, int header,
 		    const char *const *columns, size_t ncolumns);
 void	 out_free(struct output *);
 int	 out_row(struct output *, const struct cell *);
-int	 out_flush(struct output *);
+int	 out_flush(struct output *, int);
 int	 out_live(const struct output *);
 void	 out_frame(struct output *);
 int	 out_set_zone(const char *);
@@ -274,7 +274,7 @@ struct text;
 struct text	*text_new(const char *const *, size_t, int);
 void	 text_row(struct text *, const struct cell *);
 void	 text_frame(struct text *);
-void	 text_flush(struct text *, FILE *);
+void	 text_flush(struct text *, FILE *, int);
 void	 text_free(struct text *);
 
 #endif /* AGENTEV_H */

@@ -253,13 +253,17 @@ out_free(struct output *o)
 	free(o);
 }
 
-/* Write out the rows held (-f text); -1 when the stream has failed. */
+/*
+ * Write out the rows held (-f text), at a pause of the input or at its
+ * end (the end writes a header even without rows); -1 when the stream
+ * has failed.
+ */
 int
-out_flush(struct output *o)
+out_flush(struct output *o, int end)
 {
 	if (o == NULL || o->text == NULL)
 		return 0;
-	text_flush(o->text, o->fp);
+	text_flush(o->text, o->fp, end);
 	return check_stream(o->fp);
 }
 

@@ -305,15 +305,15 @@ drop_rows(struct text *t)
 }
 
 void
-text_flush(struct text *t, FILE *fp)
+text_flush(struct text *t, FILE *fp, int end)
 {
 	const char **texts;
 	enum cell_kind *kinds;
 	char (*bufs)[48];
 	size_t i, r, room = SIZE_MAX, width = SIZE_MAX, shown;
 
-	if (t->framed ? !t->frame_due && t->nrows == 0 :
-	    t->started && t->nrows == 0)
+	if (t->nrows == 0 && (t->framed ? !t->frame_due :
+	    t->started || !end))
 		return;
 	if ((texts = calloc(t->ncolumns, sizeof(*texts))) == NULL ||
 	    (kinds = calloc(t->ncolumns, sizeof(*kinds))) == NULL ||
