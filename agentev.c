@@ -497,8 +497,7 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 				*format = OUT_TEXT;
 			else {
 				warnx("unknown format: %s (csv, tsv, json or "
-				    "text)",
-				    optarg);
+				    "text)", optarg);
 				usage();
 			}
 			r->config.format_given = 1;

@@ -310,9 +310,9 @@ view_duration(const struct view *v, int64_t start, int64_t end)
 /*
  * Apply one valid event (the engine takes ownership).  An event later
  * than the as-of time (-t) is not used at all, and does not move the
- * clock.  Duplicates are
- * dropped; an event older than the agent's newest is handed on marked as
- * such, and the views use it only for what it proves by itself.
+ * clock.  Duplicates are dropped; an event older than the agent's newest
+ * is handed on marked as such, and the views use it only for what it
+ * proves by itself.
  */
 void
 engine_apply(struct engine *e, struct event *ev, const struct origin *o)

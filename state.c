@@ -29,7 +29,7 @@
 #include "engine.h"
 
 #define STATE_VERSION	1
-#define KEEP_MS		(24 * HOUR_MS)	/* how long a logged-out agent's ids stay */
+#define KEEP_MS		(24 * HOUR_MS)	/* a logged-out agent's ids stay */
 
 static const char *const sessions[] = { "unknown", "open", "closed" };
 
