@@ -7,7 +7,8 @@
 #  - with -t T in the middle of the day: events later than T are not used
 #    (counted on stderr); acw, status and activity are the rows of the
 #    events up to T, their OPEN rows measured up to T; activity is the
-#    whole day's rows clipped at T; summary (with and without -i 1h) adds
+#    whole day's rows clipped at T, and with -i 1h those rows cut at the
+#    hours, OPEN ones up to T; summary (with and without -i 1h) adds
 #    up exactly those rows, open ones included; now is as above at T;
 #  - `now -S STATE </dev/null` after batches is `now` over the whole, and
 #    leaves the file as it was; batches with -t T carry nothing later.
@@ -268,6 +269,19 @@ for seed in (1, 2, 3):
         same_rows("seed %d: %s -t" % (seed, table), got, want)
     same_rows("seed %d: activity -t against the day clipped" % seed,
               tables["activity"], clip(activity, T))
+    # with -i, OPEN rows too are split into buckets up to T
+    split = []
+    for r in tables["activity"]:
+        s = ms(r["start"])
+        e = ms(r["end"]) if r["end"] is not None else T
+        while (s // HOUR + 1) * HOUR < e:
+            b = (s // HOUR + 1) * HOUR
+            split.append(dict(r, start=iso(s), end=iso(b),
+                              duration_s=(b - s) / 1000, ended_by="SPLIT"))
+            s = b
+        split.append(dict(r, start=iso(s), duration_s=(e - s) / 1000))
+    same_rows("seed %d: activity -t -i 1h" % seed,
+              rows(["-i", "1h", "-t", iso(T), "activity", day]), split)
     for hourly in (False, True):
         args = ["-i", "1h"] if hourly else []
         check_summary("seed %d: summary -t %s" % (seed, args),
