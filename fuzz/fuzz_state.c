@@ -64,7 +64,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* in the driver's order; with -S every one of them runs */
 	static const struct view_ops *const tables[] = {
 		&events_view, &acw_view, &status_view, &activity_view,
-		&summary_view
+		&summary_view, &now_view
 	};
 	const char *const *columns;
 	size_t ncolumns, i;
@@ -89,7 +89,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((out = out_new(devnull, OUT_CSV, 1, columns, ncolumns)) == NULL)
 		fatal_oom();
 	e = engine_new(&counts);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
 		engine_add_view(e, tables[i], NULL);
 	engine_add_view(e, tables[c], out);
 	if (state_load(e, path, &config, why, sizeof(why)) == 0) {
