@@ -92,6 +92,7 @@ for table in ("events", "acw", "status", "activity", "summary", "now",
     cases.append(([table, shift], None))
     cases.append((["-z", "America/New_York", table, shift, late],
                    "America/New_York"))
+cases.append((["check", "samples/broken.ndjson"], None))
 cases.append((["-i", "30m", "-z", "Asia/Kolkata", "status", shift],
                "Asia/Kolkata"))
 cases.append((["-t", "2026-11-04T06:30:00Z", "activity", shift], None))
