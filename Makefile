@@ -161,3 +161,26 @@ bench: agentev bench/parseonly
 # Where the time goes, in instructions (needs valgrind and make bench's input).
 profile: agentev bench/parseonly
 	sh bench/profile.sh
+
+# The Debian package.  deb: dpkg-buildpackage -us -uc -b (which runs make
+# check on the way, with the package's hardening flags), its products moved
+# from .. into dist/, the tree cleaned; needs dpkg-dev and debhelper.
+# check-deb: that package linted, installed, run, purged (as root:
+# tests/deb.sh; lintian too).
+.PHONY: deb check-deb
+deb:
+	@command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null || \
+	    { echo "make deb needs dpkg-buildpackage and dh:" \
+	    "apt-get install dpkg-dev debhelper" >&2; exit 1; }
+	rm -rf dist
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b
+	mkdir dist
+	for f in $$(cut -d' ' -f1 debian/files) \
+	    $$(sed -n 's/\.buildinfo .*/.changes/p' debian/files); do \
+		mv "../$$f" dist/ || exit 1; \
+	done
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL debian/rules clean
+	@ls dist/*.deb
+
+check-deb: deb
+	sh tests/deb.sh dist

@@ -2,8 +2,9 @@
  * activity.c: the `activity` table, intervals of what the agent was doing
  * by the service's own precedence.  They tile each session like status
  * intervals, with their boundaries at the EventTimestamp of the event
- * that shows the change.  Each interval is also handed to the other
- * views (summary adds them up).
+ * that shows the change.  A session whose LOGIN had no snapshot starts
+ * Unknown, until the start of the first status seen (as in status.c).
+ * Each interval is also handed to the other views (summary adds them up).
  */
 
 #include <stdint.h>
@@ -123,6 +124,25 @@ activity_open(struct view *v, struct agent *a, const struct snapshot *s,
 	publish(v, a, -1, NULL);
 }
 
+/* The first snapshot of a session that began Unknown. */
+static void
+activity_end_unknown(struct view *v, struct agent *a, const struct event *ev)
+{
+	struct activity_part *p = PART(v, a);
+	int64_t end = ev->cur.status_start;
+	struct view quiet = *v;
+
+	if (end > ev->time)
+		end = ev->time;
+	if (end <= p->start) {
+		end = p->start;
+		quiet.out = NULL;
+		activity_close(&quiet, a, end, "CHANGE");
+	} else
+		activity_close(v, a, end, "CHANGE");
+	activity_open(v, a, &ev->cur, end);
+}
+
 static void
 activity_event(struct view *v, struct agent *a, const struct event *ev,
     const struct snapshot *prev, int in_order)
@@ -140,6 +160,12 @@ activity_event(struct view *v, struct agent *a, const struct event *ev,
 			activity_close(v, a, ev->time, "CHANGE");
 		if (s->present)
 			activity_open(v, a, s, ev->time);
+		else {
+			p->name = xstrdup("Unknown");
+			p->kind = ACT_UNKNOWN;
+			p->start = ev->time;
+			publish(v, a, -1, NULL);
+		}
 		return;
 	case EV_LOGOUT:
 		if (p->name != NULL)
@@ -152,6 +178,8 @@ activity_event(struct view *v, struct agent *a, const struct event *ev,
 		return;
 	if (p->name == NULL)
 		activity_open(v, a, s, ev->time);
+	else if (p->kind == ACT_UNKNOWN)
+		activity_end_unknown(v, a, ev);
 	else if (strcmp(p->name, activity_of(s, &kind)) != 0) {
 		activity_close(v, a, ev->time, "CHANGE");
 		activity_open(v, a, s, ev->time);

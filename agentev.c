@@ -64,6 +64,7 @@ struct run {
 	int		 rejects_error;	/* errno of the first failed write */
 	const char	*state_path;	/* -S */
 	int64_t		 as_of;		/* -t, or -1 */
+	int64_t		 window;	/* -w, ms */
 	const char	*file;		/* the input being read */
 	int64_t		 flushed_ms;	/* when the output was last written out */
 	int		 status;	/* exit status so far */
@@ -74,7 +75,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: agentev [-EHhsV] [-f format] [-i interval] "
 	    "[-j threads] [-m size] [-r rejects] [-S state] [-t time] "
-	    "[-z zone] command [file ...]\n");
+	    "[-w window] [-z zone] command [file ...]\n");
 	exit(2);
 }
 
@@ -83,7 +84,7 @@ help(void)
 {
 	printf("usage: agentev [-EHhsV] [-f format] [-i interval] "
 	    "[-j threads] [-m size] [-r rejects] [-S state] [-t time] "
-	    "[-z zone] command [file ...]\n"
+	    "[-w window] [-z zone] command [file ...]\n"
 	    "\n"
 	    "Read Amazon Connect agent events from the files (standard input "
 	    "when none\nor '-') and write one table on standard output.\n"
@@ -117,11 +118,14 @@ help(void)
 	    "  -t time     as of this ISO 8601 time, or now: later events are "
 	    "not used,\n              open rows are measured up to it\n"
 	    "  -V          print the version\n"
+	    "  -w window   reorder each agent's events that arrive up to this "
+	    "late\n"
+	    "              (event time: 30s, 5m, 1h30m)\n"
 	    "  -z zone     print times in this IANA time zone "
 	    "(default UTC)\n"
 	    "\n"
-	    "Exit status: 0 clean, 1 records rejected or input/output "
-	    "failed, 2 usage.\n"
+	    "Exit status: 0 clean; 1 records rejected, events out of order, "
+	    "or input or\noutput failed; 2 usage.\n"
 	    "See agentev(1).\n");
 }
 
@@ -472,7 +476,7 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 		fatal_oom();
 	opterr = 0;	/* our own messages, without argv[0] */
 	while (optind < argc) {
-		if ((ch = getopt(argc, argv, ":Ef:Hhi:j:m:r:S:st:Vz:")) == -1) {
+		if ((ch = getopt(argc, argv, ":Ef:Hhi:j:m:r:S:st:Vw:z:")) == -1) {
 			if (strcmp(argv[optind - 1], "--") == 0 &&
 			    optind > 1) {
 				while (optind < argc)
@@ -548,6 +552,13 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 			printf("agentev %s (jansson %s)\n", AGENTEV_VERSION,
 			    JANSSON_VERSION);
 			exit(0);
+		case 'w':
+			if (parse_duration(optarg, &r->window) == -1) {
+				warnx("invalid window: %s (a duration such as "
+				    "30s, 5m or 1h30m)", optarg);
+				usage();
+			}
+			break;
 		case 'z':
 			*zone = optarg;
 			break;
@@ -650,7 +661,7 @@ finish(struct run *r)
 		r->status = 1;
 	}
 	r->rejects = NULL;
-	if (r->counts.rejected > 0)
+	if (r->counts.rejected > 0 || r->counts.out_of_order > 0)
 		r->status = 1;
 	if (r->check || r->counts.rejected > 0 ||
 	    r->counts.warnings > 0 || r->counts.out_of_order > 0 ||
@@ -665,6 +676,10 @@ finish(struct run *r)
 			    r->counts.after_as_of);
 		fputc('\n', stderr);
 	}
+	if (r->counts.out_of_order > 0)
+		fprintf(stderr, "agentev: events out of order were used only "
+		    "for what they show by themselves; -w DURATION reorders "
+		    "events that arrive up to DURATION late\n");
 }
 
 /* The table a command names; NULL for check. */
@@ -693,6 +708,7 @@ add_views(struct run *r, const struct view_ops *table)
 	size_t i;
 
 	r->engine = engine_new(&r->counts);
+	engine_set_window(r->engine, r->window);
 	if (r->state_path != NULL)
 		for (i = 0; i < NTABLES; i++)
 			engine_add_view(r->engine, tables[i], NULL);

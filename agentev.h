@@ -187,7 +187,7 @@ void	 frame_end(struct framer *, value_fn, void *);
 /* What an agent is doing, as the summary columns group it. */
 enum activity {
 	ACT_AVAILABLE, ACT_INCOMING, ACT_ON_CONTACT, ACT_ACW, ACT_CUSTOM,
-	ACT_OFFLINE, ACT_ERROR, ACT_NKINDS
+	ACT_OFFLINE, ACT_ERROR, ACT_UNKNOWN, ACT_NKINDS
 };
 
 /* What a run counted, for the summary line and the exit status. */
@@ -213,6 +213,7 @@ void	 engine_add_view(struct engine *, const struct view_ops *,
 void	 engine_apply(struct engine *, struct event *, const struct origin *);
 void	 engine_set_as_of(struct engine *, int64_t);
 void	 engine_flush(struct engine *);
+void	 engine_set_window(struct engine *, int64_t);
 void	 engine_finish(struct engine *, int);
 void	 engine_free(struct engine *);
 const char	*view_name(const struct view_ops *);
@@ -231,6 +232,7 @@ int	 bucket_set(const char *);
 int	 bucket_enabled(void);
 int64_t	 bucket_start(int64_t);
 int64_t	 bucket_next(int64_t);
+int	 parse_duration(const char *, int64_t *);
 
 /* state.c: -S */
 int	 state_load(struct engine *, const char *, const struct config *,

@@ -1,5 +1,6 @@
 /*
- * bucket.c: time buckets for -i, in the local time of the -z zone.
+ * bucket.c: time buckets for -i, in the local time of the -z zone, and
+ * the durations options and rules are written in.
  *
  * A bucket is a whole number of minutes that divides a day, aligned to
  * local midnight, so a 1d bucket is a local day (23 or 25 hours long when
@@ -47,6 +48,51 @@ bucket_set(const char *spec)
 	if (n * unit > DAY_MS || DAY_MS % (n * unit) != 0)
 		return -1;
 	width = n * unit;
+	return 0;
+}
+
+/*
+ * Parse a duration: an integer with ms, s, m, h or d, or a sum of them
+ * ("1h30m", "90s", "250ms").  Returns 0 with *ms set, or -1.
+ */
+int
+parse_duration(const char *s, int64_t *ms)
+{
+	static const struct {
+		const char	*name;
+		int64_t		 ms;
+	} units[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "m", MINUTE_MS },
+		{ "h", 60 * MINUTE_MS }, { "d", DAY_MS },
+	};
+	int64_t total = 0, part;
+	unsigned long long n;
+	size_t u, len;
+	char *end;
+
+	if (*s == '\0')
+		return -1;
+	while (*s != '\0') {
+		if (*s < '0' || *s > '9')
+			return -1;
+		n = strtoull(s, &end, 10);
+		for (u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+			len = strlen(units[u].name);
+			/* "m" must not take the m of "ms" */
+			if (strncmp(end, units[u].name, len) == 0 &&
+			    (len == 2 || strncmp(end, "ms", 2) != 0))
+				break;
+		}
+		if (u == sizeof(units) / sizeof(units[0]) ||
+		    n > (unsigned long long)INT64_MAX / (unsigned long long)
+		    units[u].ms)
+			return -1;
+		part = (int64_t)n * units[u].ms;
+		if (__builtin_add_overflow(total, part, &total))
+			return -1;
+		s = end + strlen(units[u].name);
+	}
+	*ms = total;
 	return 0;
 }
 

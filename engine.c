@@ -135,6 +135,7 @@ engine_new(struct counts *counts)
 	e->counts = counts;
 	e->clock = -1;
 	e->as_of = -1;
+	e->newest_read = INT64_MIN;
 	return e;
 }
 
@@ -308,26 +309,18 @@ view_duration(const struct view *v, int64_t start, int64_t end)
 }
 
 /*
- * Apply one valid event (the engine takes ownership).  An event later
- * than the as-of time (-t) is not used at all, and does not move the
- * clock.  Duplicates are dropped; an event older than the agent's newest
- * is handed on marked as such, and the views use it only for what it
- * proves by itself.
+ * Apply one event now.  Duplicates are dropped; an event older than the
+ * agent's newest is handed on marked as such, and the views use it only
+ * for what it proves by itself.
  */
-void
-engine_apply(struct engine *e, struct event *ev, const struct origin *o)
+static void
+apply(struct engine *e, struct event *ev, const char *file, uint64_t line)
 {
-	struct agent *a;
+	struct agent *a = engine_agent(e, ev->agent_arn);
 	const struct snapshot *prev;
 	struct view *v;
 	int in_order;
 
-	if (e->as_of >= 0 && ev->time > e->as_of) {
-		e->counts->after_as_of++;
-		event_free(ev);
-		return;
-	}
-	a = engine_agent(e, ev->agent_arn);
 	advance(e, ev->time);
 	if (duplicate(a, ev)) {
 		e->counts->duplicates++;
@@ -338,7 +331,7 @@ engine_apply(struct engine *e, struct event *ev, const struct origin *o)
 	if (!in_order && e->counts->out_of_order++ == 0)
 		warnx("%s:%llu: event %s is older than the previous event of "
 		    "its agent; it is used only for what it shows by itself "
-		    "(reported once)", o->file, (unsigned long long)o->line,
+		    "(reported once)", file, (unsigned long long)line,
 		    ev->event_id);
 	prev = ev->prev.present ? &ev->prev :
 	    in_order ? a->last : NULL;
@@ -380,6 +373,110 @@ engine_flush(struct engine *e)
 			v->ops->flush(v);
 }
 
+/* -w: hold events back for this long of event time (0: not at all). */
+void
+engine_set_window(struct engine *e, int64_t ms)
+{
+	e->window = ms;
+}
+
+static int
+held_before(const struct held *a, const struct held *b)
+{
+	return a->ev->time < b->ev->time ||
+	    (a->ev->time == b->ev->time && a->seq < b->seq);
+}
+
+/*
+ * -t: an event later than the as-of time is not used at all: it does not
+ * move the clock, and is neither held nor carried.
+ */
+static int
+after_as_of(struct engine *e, struct event *ev)
+{
+	if (e->as_of < 0 || ev->time <= e->as_of)
+		return 0;
+	e->counts->after_as_of++;
+	event_free(ev);
+	return 1;
+}
+
+/* Put an event in the -w heap (state.c gives back those it carried). */
+void
+engine_hold(struct engine *e, struct event *ev, const char *file,
+    uint64_t line)
+{
+	struct held h, tmp;
+	size_t i, up;
+
+	if (after_as_of(e, ev))
+		return;
+
+	if (ev->root != NULL)
+		event_detach(ev);	/* its tree lives only as long as the record */
+	h.ev = ev;
+	h.seq = e->seq++;
+	h.file = xstrdup(file);
+	h.line = line;
+	if (e->nheld == e->held_cap) {
+		e->held_cap = e->held_cap ? e->held_cap * 2 : 64;
+		e->held = xrealloc(e->held, e->held_cap, sizeof(*e->held));
+	}
+	e->held[i = e->nheld++] = h;
+	for (; i > 0 && held_before(&e->held[i], &e->held[up = (i - 1) / 2]);
+	    i = up) {
+		tmp = e->held[up];
+		e->held[up] = e->held[i];
+		e->held[i] = tmp;
+	}
+}
+
+/* Take the first held event out of the heap and apply it. */
+static void
+release_first(struct engine *e)
+{
+	struct held h = e->held[0], tmp;
+	size_t i = 0, c;
+
+	e->held[0] = e->held[--e->nheld];
+	while ((c = 2 * i + 1) < e->nheld) {
+		if (c + 1 < e->nheld && held_before(&e->held[c + 1],
+		    &e->held[c]))
+			c++;
+		if (!held_before(&e->held[c], &e->held[i]))
+			break;
+		tmp = e->held[c];
+		e->held[c] = e->held[i];
+		e->held[i] = tmp;
+		i = c;
+	}
+	apply(e, h.ev, h.file, h.line);
+	free(h.file);
+}
+
+/*
+ * Apply one valid event (the engine takes ownership), unless it is later
+ * than -t.  With -w it is held until the newest EventTimestamp read is
+ * WINDOW past it, and events are applied in (EventTimestamp, input order)
+ * across all agents.
+ */
+void
+engine_apply(struct engine *e, struct event *ev, const struct origin *o)
+{
+	if (after_as_of(e, ev))
+		return;
+	if (e->window == 0 && e->nheld == 0) {
+		apply(e, ev, o->file, o->line);
+		return;
+	}
+	if (ev->time > e->newest_read)
+		e->newest_read = ev->time;
+	engine_hold(e, ev, o->file, o->line);
+	while (e->nheld > 0 &&
+	    e->held[0].ev->time <= e->newest_read - e->window)
+		release_first(e);
+}
+
 /*
  * The end of the input: each view ends each agent, with what is still
  * open as OPEN rows unless it is carried to the next run (-S).
@@ -390,6 +487,9 @@ engine_finish(struct engine *e, int open_rows)
 	struct view *v;
 	size_t i;
 
+	/* -w: the end of the input releases everything, unless carried */
+	while (open_rows && e->nheld > 0)
+		release_first(e);
 	if (e->as_of >= 0)
 		advance(e, e->as_of);
 	for (i = 0; i < e->nagents; i++)
@@ -426,6 +526,11 @@ engine_free(struct engine *e)
 		return;
 	for (i = 0; i < e->nagents; i++)
 		agent_clear(e, e->order[i]);
+	for (i = 0; i < e->nheld; i++) {
+		event_free(e->held[i].ev);
+		free(e->held[i].file);
+	}
+	free(e->held);
 	free(e->order);
 	free(e->table);
 	free(e);

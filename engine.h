@@ -117,6 +117,14 @@ struct view {
 	size_t			 index;	/* of its part in struct agent */
 };
 
+/* An event held back by -w, until the watermark passes it. */
+struct held {
+	struct event	*ev;
+	uint64_t	 seq;		/* input order */
+	char		*file;		/* where it came from, for messages */
+	uint64_t	 line;
+};
+
 /*
  * The clock is event time: the newest EventTimestamp read so far (-1
  * before the first event), moved forward before each event is applied.
@@ -126,6 +134,13 @@ struct engine {
 	struct counts	*counts;
 	int64_t		 clock;
 	int64_t		 as_of;
+	/* -w: events held in a heap on (EventTimestamp, input order) */
+	int64_t		 window;	/* 0 without -w */
+	int64_t		 newest_read;	/* the watermark is this - window */
+	struct held	*held;
+	size_t		 nheld;
+	size_t		 held_cap;
+	uint64_t	 seq;
 	struct view	 views[MAX_VIEWS];	/* needs before their users */
 	size_t		 nviews;
 	struct agent	**table;	/* open addressing on the ARN */
@@ -140,6 +155,8 @@ struct agent	*engine_agent(struct engine *, const char *);
 void	 engine_publish(struct engine *, struct agent *,
 	    const struct interval *);
 void	 agent_clear(struct engine *, struct agent *);
+void	 engine_hold(struct engine *, struct event *, const char *,
+	    uint64_t);
 uint64_t hash(const char *);
 char	*xstrdup(const char *);
 void	*xrealloc(void *, size_t, size_t);

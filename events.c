@@ -57,8 +57,13 @@ config_row(struct row_ctx *r, const char *field, const char *from,
 		row(r, "CONFIG", field, NULL, from, to);
 }
 
+/*
+ * The rows for what changed from p to c; without config, only status,
+ * next status and contacts (what a first sight reveals).
+ */
 static void
-diff(struct row_ctx *r, const struct snapshot *p, const struct snapshot *c)
+diff(struct row_ctx *r, const struct snapshot *p, const struct snapshot *c,
+    int config)
 {
 	static const char *const levels[] = {
 		"AgentHierarchyGroups.Level1", "AgentHierarchyGroups.Level2",
@@ -91,6 +96,8 @@ diff(struct row_ctx *r, const struct snapshot *p, const struct snapshot *c)
 		if (snapshot_contact(c, pc->id) == NULL)
 			row(r, "CONTACT", "State", pc, pc->state_name, NULL);
 	}
+	if (!config)
+		return;
 	config_row(r, "RoutingProfile", p->routing_profile,
 	    c->routing_profile);
 	for (i = 0; i < 5; i++)
@@ -103,24 +110,30 @@ diff(struct row_ctx *r, const struct snapshot *p, const struct snapshot *c)
 
 /*
  * Write the rows of one event.  prev is the snapshot to compare with
- * (the event's own, or the agent's last), or NULL when there is none.
+ * (the event's own, or the agent's last), or NULL when there is none:
+ * then an event in order is the first sight of the agent's status and
+ * contacts, which get rows from empty.  A LOGIN's row carries the status
+ * it logged in to.
  */
 static void
 events_event(struct view *v, struct agent *a, const struct event *ev,
     const struct snapshot *prev, int in_order)
 {
+	static const struct snapshot empty = { .present = 1 };
 	struct row_ctx r = { v->out, ev, a->username };
 
-	(void)in_order;
 	if (v->out == NULL)
 		return;
-
 	if (ev->type == EV_LOGIN)
-		row(&r, "LOGIN", NULL, NULL, NULL, NULL);
+		row(&r, "LOGIN", NULL, NULL, NULL,
+		    ev->cur.present ? ev->cur.status_name : NULL);
 	else if (ev->type == EV_LOGOUT)
 		row(&r, "LOGOUT", NULL, NULL, NULL, NULL);
 	if (prev != NULL && prev->present && ev->cur.present)
-		diff(&r, prev, &ev->cur);
+		diff(&r, prev, &ev->cur, 1);
+	else if (prev == NULL && in_order && ev->cur.present &&
+	    ev->type != EV_LOGIN)
+		diff(&r, &empty, &ev->cur, 0);
 }
 
 const struct view_ops events_view = {

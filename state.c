@@ -133,6 +133,35 @@ agent_json(const struct engine *e, const struct agent *a, int done)
 	return o;
 }
 
+static int
+held_order(const void *a, const void *b)
+{
+	const struct held *x = a, *y = b;
+
+	if (x->ev->time != y->ev->time)
+		return x->ev->time < y->ev->time ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static json_t	*held_json(const struct held *);
+
+/* The events -w still holds, in the order they are to be applied. */
+static json_t *
+held_array(const struct engine *e)
+{
+	struct held *copy;
+	json_t *arr = json_array();
+	size_t i;
+
+	copy = xrealloc(NULL, e->nheld, sizeof(*copy));
+	memcpy(copy, e->held, e->nheld * sizeof(*copy));
+	qsort(copy, e->nheld, sizeof(*copy), held_order);
+	for (i = 0; i < e->nheld; i++)
+		json_array_append_new(arr, held_json(&copy[i]));
+	free(copy);
+	return arr;
+}
+
 /*
  * Whether an agent is done with: logged out, nothing open, ids expired.
  * It stays in the state (now lists it as logged out), without its ids.
@@ -187,6 +216,12 @@ state_save(struct engine *e, const char *path, char *err, size_t errlen)
 		    done_with(e, e->order[i], newest)));
 	root = json_pack("{s:i,s:o}", "agentev_state", STATE_VERSION,
 	    "agents", agents);
+	json_object_set_new(root, "clock", json_integer(e->clock));
+	if (e->nheld > 0) {
+		json_object_set_new(root, "held", held_array(e));
+		json_object_set_new(root, "newest_read",
+		    json_integer(e->newest_read));
+	}
 
 	snprintf(dir, sizeof(dir), "%s", path);
 	if ((slash = strrchr(dir, '/')) != NULL) {
@@ -239,13 +274,15 @@ struct loader {
 	const struct config	*cfg;
 	char			*err;
 	size_t			 errlen;
-	size_t			 index;		/* agent being read */
+	const char		*list;		/* "agents" or "held" */
+	size_t			 index;		/* element being read */
 };
 
 int
 state_bad(struct loader *l, const char *what)
 {
-	return fail(l->err, l->errlen, "agents[%zu]: %s", l->index, what);
+	return fail(l->err, l->errlen, "%s[%zu]: %s", l->list, l->index,
+	    what);
 }
 
 int
@@ -327,15 +364,19 @@ load_ids(struct loader *l, struct agent *a, json_t *ids)
 }
 
 /* The agent's last snapshot, copied out of the file's JSON. */
+/*
+ * A snapshot in the file's terms, into s with its strings borrowed from
+ * the JSON and s->contacts allocated (free it); null leaves s absent.
+ */
 static int
-load_snapshot(struct loader *l, struct agent *a, json_t *o)
+read_snapshot(struct loader *l, json_t *o, struct snapshot *s_out)
 {
 	struct snapshot s;
 	struct contact *c;
 	json_t *h, *cs, *j;
 	size_t i;
-	int rc = -1;
 
+	memset(s_out, 0, sizeof(*s_out));
 	if (json_is_null(o))
 		return 0;
 	memset(&s, 0, sizeof(s));
@@ -375,14 +416,80 @@ load_snapshot(struct loader *l, struct agent *a, json_t *o)
 		    &c->initiation_method) ||
 		    snap_str(l, j, "queue", 1, &c->queue_name) ||
 		    snap_str(l, j, "state", 0, &c->state_name) ||
-		    state_int(l, j, "state_start", &c->state_start))
-			goto out;
+		    state_int(l, j, "state_start", &c->state_start)) {
+			free(s.contacts);
+			return -1;
+		}
 		c->state = (enum contact_state)contact_state_of(c->state_name);
 	}
-	a->last = snapshot_copy(&s);
-	rc = 0;
-out:
+	*s_out = s;
+	return 0;
+}
+
+/* The agent's last snapshot, copied out of the file's JSON. */
+static int
+load_snapshot(struct loader *l, struct agent *a, json_t *o)
+{
+	struct snapshot s;
+
+	if (read_snapshot(l, o, &s) == -1)
+		return -1;
+	if (s.present)
+		a->last = snapshot_copy(&s);
 	free(s.contacts);
+	return 0;
+}
+
+/* An event -w still held at the end of the last run. */
+static json_t *
+held_json(const struct held *h)
+{
+	const struct event *ev = h->ev;
+
+	return json_pack("{s:s,s:s,s:s,s:i,s:I,s:s,s:I,s:o,s:o}",
+	    "arn", ev->agent_arn, "id", ev->event_id, "type_name",
+	    ev->type_name, "type", (int)ev->type, "time",
+	    (json_int_t)ev->time, "file", h->file, "line",
+	    (json_int_t)h->line, "cur", ev->cur.present ?
+	    snapshot_json(&ev->cur) : json_null(), "prev", ev->prev.present ?
+	    snapshot_json(&ev->prev) : json_null());
+}
+
+static int
+load_held(struct loader *l, struct engine *e, json_t *o)
+{
+	struct event *ev;
+	int64_t type, time, line;
+	const char *arn, *id, *name, *file;
+	int rc = -1;
+
+	if (!json_is_object(o) || snap_str(l, o, "arn", 0, &arn) ||
+	    snap_str(l, o, "id", 0, &id) ||
+	    snap_str(l, o, "type_name", 0, &name) ||
+	    snap_str(l, o, "file", 0, &file) ||
+	    state_int(l, o, "type", &type) || state_int(l, o, "time", &time) ||
+	    state_int(l, o, "line", &line) || type < 0 || type > EV_UNKNOWN ||
+	    line < 0)
+		return state_bad(l, "held event");
+	if ((ev = calloc(1, sizeof(*ev))) == NULL)
+		fatal_oom();
+	ev->agent_arn = arn;
+	ev->event_id = id;
+	ev->type_name = name;
+	ev->type = (enum event_type)type;
+	ev->time = time;
+	if (read_snapshot(l, json_object_get(o, "cur"), &ev->cur) == 0 &&
+	    read_snapshot(l, json_object_get(o, "prev"), &ev->prev) == 0) {
+		struct contact *cc = ev->cur.contacts, *pc = ev->prev.contacts;
+
+		event_detach(ev);	/* copies what it borrowed */
+		free(cc);
+		free(pc);
+		engine_hold(e, ev, file, (uint64_t)line);
+		return 0;
+	}
+	free(ev->cur.contacts);
+	free(ev);
 	return rc;
 }
 
@@ -426,6 +533,30 @@ load_agent(struct loader *l, struct engine *e, json_t *o)
 	return load_snapshot(l, a, json_object_get(o, "last"));
 }
 
+/* The clock and what -w held; files from before them have neither. */
+static int
+load_engine(struct loader *l, struct engine *e, json_t *root)
+{
+	json_t *held = json_object_get(root, "held"), *o;
+	int64_t t;
+
+	if (json_object_get(root, "clock") != NULL) {
+		if (state_int(l, root, "clock", &t) == -1)
+			return -1;
+		e->clock = t;
+	}
+	if (held == NULL)
+		return 0;
+	l->list = "held";
+	if (!json_is_array(held) ||
+	    state_int(l, root, "newest_read", &e->newest_read) == -1)
+		return state_bad(l, "held events");
+	json_array_foreach(held, l->index, o)
+		if (load_held(l, e, o) == -1)
+			return -1;
+	return 0;
+}
+
 /*
  * Load the state in path into a new engine.  A missing file is a fresh
  * start (0); a file that is not a state agentev wrote is refused (-1, err
@@ -435,7 +566,7 @@ int
 state_load(struct engine *e, const char *path, const struct config *cfg,
     char *err, size_t errlen)
 {
-	struct loader l = { cfg, err, errlen, 0 };
+	struct loader l = { cfg, err, errlen, "agents", 0 };
 	json_error_t error;
 	json_t *root, *agents, *o;
 	int rc = 0;
@@ -461,6 +592,8 @@ state_load(struct engine *e, const char *path, const struct config *cfg,
 		json_array_foreach(agents, l.index, o)
 			if ((rc = load_agent(&l, e, o)) == -1)
 				break;
+	if (rc == 0)
+		rc = load_engine(&l, e, root);
 	json_decref(root);
 	return rc;
 }

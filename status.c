@@ -2,7 +2,9 @@
  * status.c: the `status` table, intervals of AgentStatus that tile each
  * login session: LOGIN opens a session (the first interval is clipped to
  * it), each status ends where the next one starts, LOGOUT ends the last.
- * After LOGOUT only a LOGIN opens anything.
+ * After LOGOUT only a LOGIN opens anything.  A LOGIN without a snapshot
+ * (streams of 2018) opens an UNKNOWN interval, with no status name, that
+ * the first status seen ends where it starts.
  */
 
 #include <stdint.h>
@@ -17,7 +19,7 @@ static const char *const columns[] = {
 	"duration_s", "ended_by"
 };
 
-/* The status interval in progress. */
+/* The status interval in progress; arn and name are NULL when UNKNOWN. */
 struct status_part {
 	int		 open;
 	char		*arn;
@@ -25,6 +27,8 @@ struct status_part {
 	char		*type;
 	int64_t		 start;
 };
+
+#define UNKNOWN(p)	((p)->name == NULL)
 
 /* AgentStatus.Type, or the type implied by the name. */
 static const char *
@@ -99,6 +103,40 @@ status_open(struct view *v, struct agent *a, const struct snapshot *s,
 	publish(v, a, -1, NULL);
 }
 
+/* LOGIN without a snapshot: the status is not known yet. */
+static void
+status_open_unknown(struct view *v, struct agent *a, int64_t start)
+{
+	struct status_part *p = PART(v, a);
+
+	p->open = 1;
+	p->type = xstrdup("UNKNOWN");
+	p->start = start;
+	publish(v, a, -1, NULL);
+}
+
+/*
+ * The first status of a session that began UNKNOWN ends the UNKNOWN
+ * interval where it starts; one that started at or before LOGIN takes
+ * the interval's place (clipped to LOGIN), and the UNKNOWN one goes
+ * without a row.
+ */
+static void
+status_end_unknown(struct view *v, struct agent *a, const struct snapshot *s,
+    int64_t start)
+{
+	struct status_part *p = PART(v, a);
+	struct view quiet = *v;
+
+	if (start <= p->start) {
+		start = p->start;
+		quiet.out = NULL;
+		status_close(&quiet, a, start, "CHANGE");
+	} else
+		status_close(v, a, start, "CHANGE");
+	status_open(v, a, s, start);
+}
+
 static int
 same_status(const struct status_part *p, const struct snapshot *s)
 {
@@ -119,6 +157,8 @@ status_see(struct view *v, struct agent *a, const struct snapshot *s)
 		start = a->login_time;
 	if (!p->open) {
 		status_open(v, a, s, start);
+	} else if (UNKNOWN(p)) {
+		status_end_unknown(v, a, s, start);
 	} else if (!same_status(p, s)) {
 		if (start < p->start)
 			start = p->start;
@@ -144,6 +184,8 @@ status_event(struct view *v, struct agent *a, const struct event *ev,
 		if (s->present)
 			status_open(v, a, s, s->status_start > ev->time ?
 			    s->status_start : ev->time);
+		else
+			status_open_unknown(v, a, ev->time);
 		return;
 	case EV_LOGOUT:
 		if (p->open)
@@ -185,8 +227,9 @@ status_save(const void *part, json_t *o)
 	const struct status_part *p = part;
 
 	if (p->open)
-		json_object_set_new(o, "status", json_pack("{s:s,s:s,s:s,s:I}",
-		    "arn", p->arn, "name", p->name, "type", p->type,
+		json_object_set_new(o, "status", json_pack("{s:o,s:o,s:s,s:I}",
+		    "arn", state_str_json(p->arn),
+		    "name", state_str_json(p->name), "type", p->type,
 		    "start", (json_int_t)p->start));
 	else
 		json_object_set_new(o, "status", json_null());
@@ -203,11 +246,15 @@ status_load(void *part, json_t *o, struct loader *l)
 	if (!json_is_object(j))
 		return state_bad(l, "status");
 	p->open = 1;
-	if (state_str(l, j, "arn", 0, &p->arn) ||
-	    state_str(l, j, "name", 0, &p->name) ||
+	if (state_str(l, j, "arn", 1, &p->arn) ||
+	    state_str(l, j, "name", 1, &p->name) ||
 	    state_str(l, j, "type", 0, &p->type) ||
 	    state_int(l, j, "start", &p->start))
 		return -1;
+	/* UNKNOWN has neither ARN nor name; every other status has both */
+	if ((p->arn == NULL) != (p->name == NULL) ||
+	    (UNKNOWN(p) && strcmp(p->type, "UNKNOWN") != 0))
+		return state_bad(l, "status");
 	return 0;
 }
 
