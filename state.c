@@ -513,9 +513,6 @@ load_agent(struct loader *l, struct engine *e, json_t *o)
 	if (!json_is_boolean(j = json_object_get(o, "seen")))
 		return state_bad(l, "seen");
 	a->seen = json_is_true(j);
-	/* the clock goes on from the newest event of the last batch */
-	if (a->seen && a->last_time > e->clock)
-		e->clock = a->last_time;
 	j = json_object_get(o, "session");
 	for (i = 0; i < 3; i++)
 		if (json_is_string(j) &&
