@@ -83,7 +83,7 @@ activity_piece(struct view *v, struct agent *a, const void *arg,
 	cells[2] = C_STR(p->name);
 	cells[3] = C_TIME(start);
 	cells[4] = end < 0 ? C_NULL : C_TIME(end);
-	cells[5] = end < 0 ? C_NULL : C_MS(end - start);
+	cells[5] = view_duration(v, start, end);
 	cells[6] = C_STR(ended_by);
 	(void)out_row(v->out, cells);
 }

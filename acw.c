@@ -45,7 +45,7 @@ acw_piece(struct view *v, struct agent *a, const void *arg, int64_t start,
 	cells[5] = C_STR(w->queue ? w->queue : "");
 	cells[6] = C_TIME(start);
 	cells[7] = end < 0 ? C_NULL : C_TIME(end);
-	cells[8] = end < 0 ? C_NULL : C_MS(end - start);
+	cells[8] = view_duration(v, start, end);
 	cells[9] = C_STR(ended_by);
 	(void)out_row(v->out, cells);
 }

@@ -48,6 +48,7 @@ static const struct view_ops *const tables[] = {
 	&activity_view,
 	&summary_view,
 	&alert_view,
+	&now_view,
 };
 
 #define NTABLES	(sizeof(tables) / sizeof(tables[0]))
@@ -64,6 +65,7 @@ static const char *const interval_commands[] = {
 struct run {
 	struct config	 config;
 	int		 check;		/* the command is check */
+	int		 saves_state;	/* -S: the run writes the state */
 	struct engine	*engine;
 	struct pipeline	*pipeline;
 	struct output	*out;		/* the table; for check only with -f */
@@ -72,6 +74,7 @@ struct run {
 	const char	*rejects_path;
 	int		 rejects_error;	/* errno of the first failed write */
 	const char	*state_path;	/* -S */
+	int64_t		 as_of;		/* -t, or -1 */
 	int64_t		 window;	/* -w, ms */
 	const char	*file;		/* the input being read */
 	int64_t		 flushed_ms;	/* when the output was last written out */
@@ -83,22 +86,18 @@ struct run {
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: agentev [-EHhsV] [-a rule] [-f format] "
-	    "[-i interval] "
-	    "[-j threads] [-m size] [-r rejects] [-S state] [-w window] "
-	    "[-z zone] command "
-	    "[file ...]\n");
+	fprintf(stderr, "usage: agentev [-EHhsV] [-a rule] [-f format] [-i interval] "
+	    "[-j threads] [-m size] [-r rejects] [-S state] [-t time] "
+	    "[-w window] [-z zone] command [file ...]\n");
 	exit(2);
 }
 
 static void
 help(void)
 {
-	printf("usage: agentev [-EHhsV] [-a rule] [-f format] "
-	    "[-i interval] "
-	    "[-j threads] [-m size] [-r rejects] [-S state] [-w window] "
-	    "[-z zone] command "
-	    "[file ...]\n"
+	printf("usage: agentev [-EHhsV] [-a rule] [-f format] [-i interval] "
+	    "[-j threads] [-m size] [-r rejects] [-S state] [-t time] "
+	    "[-w window] [-z zone] command [file ...]\n"
 	    "\n"
 	    "Read Amazon Connect agent events from the files (standard input "
 	    "when none\nor '-') and write one table on standard output.\n"
@@ -112,14 +111,15 @@ help(void)
 	    "  activity intervals of what the agent was doing\n"
 	    "  summary  totals per agent (and per bucket with -i)\n"
 	    "  alert    a row each time a -a rule is raised or cleared\n"
+	    "  now      one row per agent: its state at the end, or at -t\n"
 	    "\n"
 	    "options:\n"
 	    "  -a rule     alert rule (repeatable): NAME>15m, acw>5m, "
 	    "missed>=3/1h, silent>5m\n"
 	    "  -E          quote fields a spreadsheet would take for formulas\n"
-	    "  -f format   csv (default), tsv, json, or svg (acw, status, "
-	    "activity),\n"
-	    "              in any case\n"
+	    "  -f format   csv (default), tsv, json, text (aligned, for people) "
+	    "or svg\n"
+	    "              (acw, status, activity), in any case\n"
 	    "  -H          no header line\n"
 	    "  -h, --help  this help\n"
 	    "  -i interval split rows into buckets of local time: 15m, 30m, "
@@ -135,6 +135,9 @@ help(void)
 	    "  -S state    carry open intervals and recent EventIds between "
 	    "runs in this file\n"
 	    "  -s          strict: unknown enumeration values are errors\n"
+	    "  -t time     as of this ISO 8601 time, or now: later events are "
+	    "not used,\n              open rows are measured up to it\n"
+
 	    "  -V, --version\n"
 	    "              print the version\n"
 	    "  -w window   reorder each agent's events that arrive up to this "
@@ -190,6 +193,23 @@ parse_size(const char *s, size_t *out)
 	return 0;
 }
 
+/* -t: an ISO 8601 time, or now (the wall clock); -1 when neither. */
+static int
+parse_as_of(const char *s, int64_t *out)
+{
+	struct timespec ts;
+
+	if (strcmp(s, "now") == 0) {
+		if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
+			return -1;
+		*out = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		return 0;
+	}
+	if (parse_time(s, strlen(s), out) != 0 || *out < 0)
+		return -1;
+	return 0;
+}
+
 /* The output failed: stop quietly for a closed pipe, else loudly. */
 static void __attribute__((noreturn))
 output_failed(struct run *r, int error)
@@ -220,6 +240,7 @@ check_rejects(struct run *r)
 static void
 flush_output(struct run *r)
 {
+	(void)out_flush(r->out, 0);
 	if (fflush(stdout) == EOF || out_error())
 		output_failed(r, out_error() ? out_error() : errno);
 	if (r->rejects != NULL)
@@ -425,6 +446,7 @@ static void
 caught_up(struct run *r)
 {
 	pipe_sync(r->pipeline);
+	engine_flush(r->engine);
 	flush_output(r);
 	r->flushed_ms = now_ms();
 }
@@ -563,7 +585,7 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 		fatal_oom();
 	opterr = 0;	/* our own messages, without argv[0] */
 	while (optind < argc) {
-		if ((ch = getopt_long(argc, argv, "+:a:Ef:Hhi:j:m:r:S:sVw:z:",
+		if ((ch = getopt_long(argc, argv, "+:a:Ef:Hhi:j:m:r:S:st:Vw:z:",
 		    long_options, NULL)) == -1) {
 			if (strcmp(argv[optind - 1], "--") == 0 &&
 			    optind > 1) {
@@ -593,9 +615,11 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 				*format = OUT_JSON;
 			else if (strcasecmp(optarg, "svg") == 0)
 				*format = OUT_SVG;
+			else if (strcasecmp(optarg, "text") == 0)
+				*format = OUT_TEXT;
 			else {
-				warnx("unknown format: %s (csv, tsv, json or "
-				    "svg)", optarg);
+				warnx("unknown format: %s (csv, tsv, json, "
+				    "text or svg)", optarg);
 				usage();
 			}
 			r->config.format_given = 1;
@@ -636,6 +660,13 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 		case 's':
 			r->config.strict = 1;
 			break;
+		case 't':
+			if (parse_as_of(optarg, &r->as_of) == -1) {
+				warnx("invalid time: %s (ISO 8601, e.g. "
+				    "2026-11-04T12:00:00Z, or now)", optarg);
+				usage();
+			}
+			break;
 		case 'V':
 			printf("agentev %s (jansson %s)\n", AGENTEV_VERSION,
 			    JANSSON_VERSION);
@@ -661,9 +692,9 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 }
 
 /*
- * -S: lock and load the state, or stop with exit status 2.  check only
- * reads it: it takes no lock (a save replaces the file whole, so a read
- * sees the old state or the new one) and creates nothing.
+ * -S: lock and load the state, or stop with exit status 2.  A command
+ * that only reads it (check, now) takes no lock (a save replaces the file
+ * whole, so a read sees the old state or the new one) and creates nothing.
  */
 static void
 open_state(struct run *r)
@@ -671,7 +702,7 @@ open_state(struct run *r)
 	char why[512];
 	int rc = 0;
 
-	if (!r->check)
+	if (r->saves_state)
 		rc = state_lock(r->state_path, why, sizeof(why));
 	if (rc >= 0)
 		rc = state_load(r->engine, r->state_path, &r->config, why,
@@ -794,6 +825,7 @@ finish(struct run *r)
 		if (out_finish(r->out) == 1)
 			r->status = 1;
 	}
+	(void)out_flush(r->out, 1);
 	flush_output(r);
 	if (r->rejects != NULL && fclose(r->rejects) == EOF &&
 	    r->rejects_error == 0)
@@ -802,7 +834,7 @@ finish(struct run *r)
 		errno = r->rejects_error;
 		warn("%s", r->rejects_path);
 		r->status = 1;
-	} else if (r->state_path != NULL && !r->check &&
+	} else if (r->state_path != NULL && r->saves_state &&
 	    state_save(r->engine, r->state_path, why, sizeof(why)) == -1) {
 		warnx("cannot save the state: %s", why);
 		r->status = 1;
@@ -811,16 +843,22 @@ finish(struct run *r)
 	if (r->counts.rejected > 0 || r->counts.out_of_order > 0)
 		r->status = 1;
 	if (r->check || r->counts.rejected > 0 ||
-	    r->counts.warnings > 0 || r->counts.out_of_order > 0)
+	    r->counts.warnings > 0 || r->counts.out_of_order > 0 ||
+	    r->counts.after_as_of > 0) {
 		fprintf(stderr, "agentev: %" PRIu64 " %s read, %" PRIu64
 		    " rejected, %" PRIu64 " %s, %" PRIu64 " %s, %" PRIu64
-		    " out of order\n", r->counts.events,
+		    " out of order", r->counts.events,
 		    plural(r->counts.events, "record", "records"),
 		    r->counts.rejected, r->counts.duplicates,
 		    plural(r->counts.duplicates, "duplicate", "duplicates"),
 		    r->counts.warnings,
 		    plural(r->counts.warnings, "warning", "warnings"),
 		    r->counts.out_of_order);
+		if (r->as_of >= 0)
+			fprintf(stderr, ", %" PRIu64 " later than -t",
+			    r->counts.after_as_of);
+		fputc('\n', stderr);
+	}
 	if (r->counts.out_of_order > 0)
 		fprintf(stderr, "agentev: events out of order were used only "
 		    "for what they show by themselves; -w DURATION reorders "
@@ -904,6 +942,7 @@ main(int argc, char *argv[])
 
 	arena_init();
 	r->config.max_record = DEFAULT_MAX;
+	r->as_of = -1;
 	nops = parse_options(argc, argv, r, &operands, &format, &header,
 	    &zone, &interval, &threads);
 	if (nops == 0) {
@@ -924,6 +963,7 @@ main(int argc, char *argv[])
 		    "not %s", operands[0]);
 		usage();
 	}
+	r->saves_state = table != NULL && view_saves_state(table);
 	if (zone != NULL && out_set_zone(zone) == -1) {
 		warnx("unknown time zone: %s", zone);
 		usage();
@@ -937,6 +977,8 @@ main(int argc, char *argv[])
 	}
 	check_outputs(r, operands, nops);
 	add_views(r, table);
+	if (r->as_of >= 0)
+		engine_set_as_of(r->engine, r->as_of);
 	if (r->state_path != NULL)
 		open_state(r);
 	if (r->rejects_path != NULL)

@@ -217,6 +217,7 @@ struct counts {
 	uint64_t	 warnings;
 	uint64_t	 out_of_order;
 	uint64_t	 unsplit;	/* intervals too long for -i */
+	uint64_t	 after_as_of;	/* events later than -t, not used */
 };
 
 /*
@@ -230,18 +231,22 @@ void	 engine_add_view(struct engine *, const struct view_ops *,
 	    struct output *);
 void	 engine_apply(struct engine *, struct event *, const struct origin *);
 void	 engine_set_as_of(struct engine *, int64_t);
+void	 engine_flush(struct engine *);
 void	 engine_set_window(struct engine *, int64_t);
 void	 engine_finish(struct engine *, int);
 void	 engine_free(struct engine *);
 const char	*view_name(const struct view_ops *);
 const char *const *view_columns(const struct view_ops *, size_t *);
+int	 view_saves_state(const struct view_ops *);
 
 /* the tables, one file each */
 extern const struct view_ops events_view;	/* events.c */
 extern const struct view_ops acw_view;		/* acw.c */
 extern const struct view_ops status_view;	/* status.c */
 extern const struct view_ops activity_view;	/* activity.c */
-extern const struct view_ops summary_view;	/* bucket.c: -i */
+extern const struct view_ops summary_view;
+extern const struct view_ops now_view;		/* now.c */
+/* bucket.c: -i */
 int	 bucket_set(const char *);
 int	 bucket_enabled(void);
 int64_t	 bucket_start(int64_t);
@@ -263,7 +268,7 @@ int	 state_lock(const char *, char *, size_t);
 void	 fatal_oom(void) __attribute__((noreturn));
 
 /* output.c */
-enum out_format { OUT_CSV, OUT_TSV, OUT_JSON, OUT_SVG };
+enum out_format { OUT_CSV, OUT_TSV, OUT_JSON, OUT_SVG, OUT_TEXT };
 enum cell_kind { CELL_NULL, CELL_STR, CELL_TIME, CELL_MS, CELL_INT };
 struct cell {
 	enum cell_kind	 kind;
@@ -283,6 +288,9 @@ int	 out_row(struct output *, const struct cell *);
 int	 out_can_write(enum out_format, const char *const *, size_t);
 void	 out_set_span(struct output *, int64_t, int64_t);
 int	 out_finish(struct output *);
+int	 out_flush(struct output *, int);
+int	 out_live(const struct output *);
+void	 out_frame(struct output *);
 int	 out_set_zone(const char *);
 int	 out_error(void);
 void	 out_guard_formulas(int);
@@ -298,5 +306,12 @@ void	 svg_row(struct svg *, const struct cell *);
 void	 svg_span(struct svg *, int64_t, int64_t);
 int	 svg_write(struct svg *, FILE *);
 void	 svg_free(struct svg *);
+/* text.c: -f text, aligned columns for people, behind out_new/out_row */
+struct text;
+struct text	*text_new(const char *const *, size_t, int);
+void	 text_row(struct text *, const struct cell *);
+void	 text_frame(struct text *);
+void	 text_flush(struct text *, FILE *, int);
+void	 text_free(struct text *);
 
 #endif /* AGENTEV_H */

@@ -193,6 +193,13 @@ view_columns(const struct view_ops *ops, size_t *n)
 	return ops->columns;
 }
 
+/* Whether a run of this table writes the -S state at its end. */
+int
+view_saves_state(const struct view_ops *ops)
+{
+	return !ops->no_state_save;
+}
+
 struct agent *
 engine_agent(struct engine *e, const char *arn)
 {
@@ -270,19 +277,35 @@ view_split(struct view *v, struct agent *a, const void *arg, int64_t start,
     int64_t end, const char *ended_by, piece_fn piece)
 {
 	struct counts *counts = v->engine->counts;
-	int64_t next;
+	int64_t next, limit = end >= 0 ? end : v->engine->as_of;
 
 	/* an interval of years (hostile times) is not cut into millions */
-	if (bucket_enabled() && end >= 0 && end - start > MAX_SPLIT) {
+	if (bucket_enabled() && limit >= 0 && limit - start > MAX_SPLIT) {
 		if (counts->unsplit++ == 0)
 			warnx("an interval of more than 366 days is not split "
 			    "into buckets (reported once)");
-	} else if (bucket_enabled() && end >= 0)
-		while ((next = bucket_next(bucket_start(start))) < end) {
+	} else if (bucket_enabled() && limit >= 0)
+		while ((next = bucket_next(bucket_start(start))) < limit) {
 			piece(v, a, arg, start, next, "SPLIT");
 			start = next;
 		}
 	piece(v, a, arg, start, end, ended_by);
+}
+
+/*
+ * The duration_s cell of a row from start to end: to the as-of time (-t)
+ * for an open row (end < 0), else empty.
+ */
+struct cell
+view_duration(const struct view *v, int64_t start, int64_t end)
+{
+	int64_t as_of = v->engine->as_of;
+
+	if (end >= 0)
+		return C_MS(end - start);
+	if (as_of < 0)
+		return C_NULL;
+	return C_MS(as_of > start ? as_of - start : 0);
 }
 
 /*
@@ -339,6 +362,17 @@ apply(struct engine *e, struct event *ev, const char *file, uint64_t line)
 	event_free(ev);
 }
 
+/* A live input paused: the views that show a state may write it. */
+void
+engine_flush(struct engine *e)
+{
+	struct view *v;
+
+	for (v = e->views; v < e->views + e->nviews; v++)
+		if (v->out != NULL && v->ops->flush != NULL)
+			v->ops->flush(v);
+}
+
 /* -w: hold events back for this long of event time (0: not at all). */
 void
 engine_set_window(struct engine *e, int64_t ms)
@@ -353,6 +387,20 @@ held_before(const struct held *a, const struct held *b)
 	    (a->ev->time == b->ev->time && a->seq < b->seq);
 }
 
+/*
+ * -t: an event later than the as-of time is not used at all: it does not
+ * move the clock, and is neither held nor carried.
+ */
+static int
+after_as_of(struct engine *e, struct event *ev)
+{
+	if (e->as_of < 0 || ev->time <= e->as_of)
+		return 0;
+	e->counts->after_as_of++;
+	event_free(ev);
+	return 1;
+}
+
 /* Put an event in the -w heap (state.c gives back those it carried). */
 void
 engine_hold(struct engine *e, struct event *ev, const char *file,
@@ -360,6 +408,9 @@ engine_hold(struct engine *e, struct event *ev, const char *file,
 {
 	struct held h, tmp;
 	size_t i, up;
+
+	if (after_as_of(e, ev))
+		return;
 
 	if (ev->root != NULL)
 		event_detach(ev);	/* its tree lives only as long as the record */
@@ -404,13 +455,16 @@ release_first(struct engine *e)
 }
 
 /*
- * Apply one valid event (the engine takes ownership).  With -w it is held
- * until the newest EventTimestamp read is WINDOW past it, and events are
- * applied in (EventTimestamp, input order) across all agents.
+ * Apply one valid event (the engine takes ownership), unless it is later
+ * than -t.  With -w it is held until the newest EventTimestamp read is
+ * WINDOW past it, and events are applied in (EventTimestamp, input order)
+ * across all agents.
  */
 void
 engine_apply(struct engine *e, struct event *ev, const struct origin *o)
 {
+	if (after_as_of(e, ev))
+		return;
 	if (e->window == 0 && e->nheld == 0) {
 		apply(e, ev, o->file, o->line);
 		return;

@@ -85,6 +85,10 @@ struct loader;
  * back, busy() says the part still holds something open.  tick() says
  * the clock moved forward (to the engine's clock), before the event that
  * moved it is applied, and at the end of the input to the as-of time.
+ * flush() says a live input paused and the rows so far are about to be
+ * written out: a view that shows a state (now) may write it then.  A
+ * view with no_state_save set reads a -S state but a run of its table
+ * never writes one (now shows the state, it does not move it on).
  */
 struct view_ops {
 	const char		*name;
@@ -102,6 +106,8 @@ struct view_ops {
 	int	(*load)(void *, json_t *, struct loader *);
 	int	(*busy)(const void *);
 	void	(*tick)(struct view *);
+	void	(*flush)(struct view *);
+	int			 no_state_save;
 };
 
 struct view {
@@ -161,12 +167,14 @@ void	 idset_add(struct idset *, uint64_t);
 /*
  * Hand [start, end) to piece() once per bucket it touches (once without
  * -i); the pieces cut at a bucket boundary end with "SPLIT".  An open
- * interval (end < 0) is one piece.
+ * interval (end < 0) is one piece, or with -t is cut up to the as-of
+ * time, its last piece open.
  */
 typedef void	(*piece_fn)(struct view *, struct agent *, const void *,
 		    int64_t, int64_t, const char *);
 void	 view_split(struct view *, struct agent *, const void *, int64_t,
 	    int64_t, const char *, piece_fn);
+struct cell	 view_duration(const struct view *, int64_t, int64_t);
 
 /* acw.c, status.c, activity.c: helpers the other views use */
 const char	*activity_of(const struct snapshot *, enum activity *);

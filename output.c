@@ -1,8 +1,9 @@
 /*
- * output.c: write rows as CSV (RFC 4180), TSV or JSON Lines, or keep them
- * for svg.c to draw at the end.  This is the only place that quotes or
- * escapes a field for the table formats (svg.c escapes its XML), and the
- * only place that turns milliseconds into text.
+ * output.c: write rows as CSV (RFC 4180), TSV or JSON Lines, keep them
+ * for svg.c to draw at the end, or hand them to text.c for -f text.  This
+ * is the only place that quotes or escapes a field for the table formats
+ * (svg.c escapes its XML, text.c its text for people), and the only place
+ * that turns milliseconds into text (text.c aside).
  */
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "agentev.h"
 
@@ -19,6 +21,7 @@ struct output {
 	const char *const	*columns;
 	size_t			 ncolumns;
 	struct svg		*svg;		/* -f svg */
+	struct text		*text;	/* -f text: rows held to align them */
 };
 
 static int use_zone;	/* -z given: print local times with an offset */
@@ -211,6 +214,9 @@ out_field(FILE *fp, enum out_format format, const char *s, size_t n)
 		return;
 	case OUT_SVG:
 		break;	/* svg.c escapes its own text */
+	case OUT_TEXT:
+		fwrite(s, 1, n, fp);	/* text.c escapes its own */
+		return;
 	}
 }
 
@@ -240,6 +246,10 @@ out_new(FILE *fp, enum out_format format, int header,
 			free(o);
 			return NULL;
 		}
+		return o;
+	}
+	if (format == OUT_TEXT) {
+		o->text = text_new(columns, ncolumns, header);
 		return o;
 	}
 	if (header && format != OUT_JSON) {
@@ -279,9 +289,43 @@ out_finish(struct output *o)
 void
 out_free(struct output *o)
 {
-	if (o != NULL)
+	if (o != NULL) {
 		svg_free(o->svg);
+		text_free(o->text);
+	}
 	free(o);
+}
+
+/*
+ * Write out the rows held (-f text), at a pause of the input or at its
+ * end (the end writes a header even without rows); -1 when the stream
+ * has failed.
+ */
+int
+out_flush(struct output *o, int end)
+{
+	if (o == NULL || o->text == NULL)
+		return 0;
+	text_flush(o->text, o->fp, end);
+	return check_stream(o->fp);
+}
+
+/*
+ * Whether a table written at each flush replaces the one before on the
+ * screen: -f text on a terminal.
+ */
+int
+out_live(const struct output *o)
+{
+	return o != NULL && o->text != NULL && isatty(fileno(o->fp));
+}
+
+/* The rows from here to the next flush are a whole table (out_live). */
+void
+out_frame(struct output *o)
+{
+	if (o != NULL && o->text != NULL)
+		text_frame(o->text);
 }
 
 /* Write one row of ncolumns cells; -1 when the stream has failed. */
@@ -296,6 +340,10 @@ out_row(struct output *o, const struct cell *cells)
 	if (o->svg != NULL) {
 		svg_row(o->svg, cells);
 		return 0;
+	}
+	if (o->text != NULL) {
+		text_row(o->text, cells);
+		return check_stream(fp);
 	}
 	if (o->format == OUT_JSON)
 		putc('{', fp);

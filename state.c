@@ -29,7 +29,7 @@
 #include "engine.h"
 
 #define STATE_VERSION	1
-#define KEEP_MS		(24 * HOUR_MS)	/* how long a logged-out agent stays */
+#define KEEP_MS		(24 * HOUR_MS)	/* a logged-out agent's ids stay */
 
 static const char *const sessions[] = { "unknown", "open", "closed" };
 
@@ -103,10 +103,14 @@ snapshot_json(const struct snapshot *s)
 	return o;
 }
 
-/* The agent's object: what the engine keeps, then each view's part. */
+/*
+ * The agent's object: what the engine keeps, then each view's part;
+ * without its EventIds when it is done with.
+ */
 static json_t *
-agent_json(const struct engine *e, const struct agent *a)
+agent_json(const struct engine *e, const struct agent *a, int done)
 {
+	static const struct idset none;
 	json_t *o;
 	size_t i;
 
@@ -121,7 +125,8 @@ agent_json(const struct engine *e, const struct agent *a)
 		if (e->views[i].ops->save != NULL)
 			e->views[i].ops->save(a->part[i], o);
 	json_object_set_new(o, "ids", json_pack("[o,o]",
-	    idset_json(&a->ids[0]), idset_json(&a->ids[1])));
+	    idset_json(done ? &none : &a->ids[0]),
+	    idset_json(done ? &none : &a->ids[1])));
 	json_object_set_new(o, "ids_since", json_integer(a->ids_since));
 	json_object_set_new(o, "last", a->last ? snapshot_json(a->last) :
 	    json_null());
@@ -157,9 +162,12 @@ held_array(const struct engine *e)
 	return arr;
 }
 
-/* Whether an agent is done: logged out, nothing open, ids expired. */
+/*
+ * Whether an agent is done with: logged out, nothing open, ids expired.
+ * It stays in the state (now lists it as logged out), without its ids.
+ */
 static int
-forgettable(const struct engine *e, const struct agent *a, int64_t newest)
+done_with(const struct engine *e, const struct agent *a, int64_t newest)
 {
 	size_t i;
 
@@ -204,9 +212,8 @@ state_save(struct engine *e, const char *path, char *err, size_t errlen)
 			newest = e->order[i]->last_time;
 	agents = json_array();
 	for (i = 0; i < e->nagents; i++)
-		if (!forgettable(e, e->order[i], newest))
-			json_array_append_new(agents,
-			    agent_json(e, e->order[i]));
+		json_array_append_new(agents, agent_json(e, e->order[i],
+		    done_with(e, e->order[i], newest)));
 	root = json_pack("{s:i,s:o}", "agentev_state", STATE_VERSION,
 	    "agents", agents);
 	json_object_set_new(root, "clock", json_integer(e->clock));

@@ -56,7 +56,7 @@ status_piece(struct view *v, struct agent *a, const void *arg,
 	cells[3] = C_STR(p->type);
 	cells[4] = C_TIME(start);
 	cells[5] = end < 0 ? C_NULL : C_TIME(end);
-	cells[6] = end < 0 ? C_NULL : C_MS(end - start);
+	cells[6] = view_duration(v, start, end);
 	cells[7] = C_STR(ended_by);
 	(void)out_row(v->out, cells);
 }

@@ -171,20 +171,27 @@ activity_piece(struct view *v, struct agent *a, const void *arg,
 	    ms[iv->activity], end - start);
 }
 
-/* Time in each activity by bucket; an ACW counts whole where it ended. */
+/*
+ * Time in each activity by bucket; an ACW counts whole where it ended.
+ * With -t, what is still open at the end counts as if it ended at the
+ * as-of time.
+ */
 static void
 summary_interval(struct view *v, struct agent *a, const struct interval *iv)
 {
-	int64_t length = iv->end - iv->start;
+	int64_t end = iv->end, as_of = v->engine->as_of, length;
 	struct tally *t;
 
-	if (iv->end < 0)
+	if (end < 0 && iv->ended_by != NULL && as_of >= 0)
+		end = as_of > iv->start ? as_of : iv->start;
+	if (end < 0)
 		return;
+	length = end - iv->start;
 	if (iv->kind == IV_ACTIVITY)
-		view_split(v, a, iv, iv->start, iv->end, iv->ended_by,
+		view_split(v, a, iv, iv->start, end, iv->ended_by,
 		    activity_piece);
 	else if (iv->kind == IV_ACW) {
-		t = tally_get(PART(v, a), bucket_start(iv->end));
+		t = tally_get(PART(v, a), bucket_start(end));
 		t->acw_count++;
 		tally_add(&t->acw_total, length);
 		if (length > t->acw_max)

@@ -64,7 +64,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* in the driver's order; with -S every one of them runs */
 	static const struct view_ops *const tables[] = {
 		&events_view, &acw_view, &status_view, &activity_view,
-		&summary_view, &alert_view
+		&summary_view, &alert_view, &now_view
 	};
 	const char *const *columns;
 	size_t ncolumns, i;

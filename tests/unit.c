@@ -377,6 +377,8 @@ row_is(enum out_format format, int header, const struct cell *cells,
 	    sizeof(test_columns) / sizeof(test_columns[0]))) == NULL)
 		fatal_oom();
 	rc = out_row(o, cells);
+	if (out_flush(o, 1) != 0)
+		rc = -1;
 	out_free(o);
 	if (fclose(fp) != 0)
 		fatal_oom();
@@ -412,6 +414,23 @@ test_row(void)
 	    "{\"name\":\"a,\\\"b\\\"\\tc\",\"empty\":\"\",\"none\":null,"
 	    "\"at\":\"2018-10-25T18:55:27.027Z\",\"secs\":5.005,\"n\":42}\n",
 	    "out_row json: no header, \"\" vs null, numbers as numbers");
+	row_is(OUT_TEXT, 1, cells,
+	    "name      empty  none  at        secs     n\n"
+	    "a,\"b\"\\tc               18:55:27  0:00:05  42\n",
+	    "out_row text: aligned, numbers right, H:MM:SS, time of day");
+	cells[3] = C_TIME(-1);
+	cells[4] = C_MS(3600000LL * 100 + 59999);
+	cells[5] = C_INT(-7);
+	row_is(OUT_TEXT, 0, cells,
+	    "a,\"b\"\\tc      23:59:59  100:00:59  -7\n",
+	    "out_row text: 100 hours, before the epoch, no header");
+	cells[4] = C_MS(-61999);
+	row_is(OUT_TEXT, 0, cells,
+	    "a,\"b\"\\tc      23:59:59  -0:01:01  -7\n",
+	    "out_row text: a negative duration keeps its sign");
+	cells[3] = C_TIME(1540493727027LL);
+	cells[4] = C_MS(5005);
+	cells[5] = C_INT(42);
 
 	cells[0] = C_STR(NULL);
 	cells[1] = C_STR("x");

@@ -1,0 +1,179 @@
+/*
+ * now.c: the `now` table, one row per agent in first-seen order: its
+ * state at the end of the input, or at -t.  The status and activity are
+ * the intervals the status and activity views have open (taken as they
+ * publish them), so a row says what the OPEN rows of those tables say;
+ * the rest comes from the agent's last snapshot.  The rows are written
+ * at the end, and on a terminal also each time a live input pauses, as a
+ * table that replaces the one before (out_live).
+ */
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agentev.h"
+#include "engine.h"
+
+static const char *const columns[] = {
+	"as_of", "agent_arn", "username", "routing_profile", "session",
+	"status", "status_type", "status_since", "activity", "activity_since",
+	"activity_s", "next_status", "contacts", "in_acw", "last_event"
+};
+
+/* The agent's open status and activity intervals: NULL names if none. */
+struct now_part {
+	char		*status;
+	char		*status_type;
+	int64_t		 status_since;
+	char		*activity;
+	int64_t		 activity_since;
+};
+
+static void
+replace(char **to, const char *s)
+{
+	free(*to);
+	*to = xstrdup(s);
+}
+
+/* Follow the intervals the status and activity views open and close. */
+static void
+now_interval(struct view *v, struct agent *a, const struct interval *iv)
+{
+	struct now_part *p = PART(v, a);
+
+	if (iv->kind == IV_STATUS && iv->end >= 0) {
+		free(p->status);
+		free(p->status_type);
+		p->status = p->status_type = NULL;
+	} else if (iv->kind == IV_STATUS) {
+		replace(&p->status, iv->name);
+		replace(&p->status_type, iv->type);
+		p->status_since = iv->start;
+	} else if (iv->kind == IV_ACTIVITY && iv->end >= 0) {
+		free(p->activity);
+		p->activity = NULL;
+	} else if (iv->kind == IV_ACTIVITY) {
+		replace(&p->activity, iv->name);
+		p->activity_since = iv->start;
+	}
+}
+
+/* The clock the rows are as of: -t, else the newest EventTimestamp. */
+static int64_t
+as_of(const struct view *v)
+{
+	return v->engine->as_of >= 0 ? v->engine->as_of : v->engine->clock;
+}
+
+static void
+now_row(struct view *v, struct agent *a)
+{
+	const struct now_part *p = PART(v, a);
+	const struct snapshot *s = a->last;
+	int64_t t = as_of(v), in_acw = 0;
+	int in = a->session != SESSION_CLOSED;
+	struct cell cells[15];
+	size_t i;
+
+	if (s != NULL)
+		for (i = 0; i < s->ncontacts; i++)
+			if (s->contacts[i].state == CS_ENDED)
+				in_acw++;
+	cells[0] = t >= 0 ? C_TIME(t) : C_NULL;
+	cells[1] = C_STR(a->arn);
+	cells[2] = C_STR(a->username);
+	cells[3] = C_STR(s != NULL ? s->routing_profile : NULL);
+	cells[4] = C_STR(in ? "LOGGED_IN" : "LOGGED_OUT");
+	if (in && p->status != NULL) {
+		cells[5] = C_STR(p->status);
+		cells[6] = C_STR(p->status_type);
+		cells[7] = C_TIME(p->status_since);
+	} else
+		cells[5] = cells[6] = cells[7] = C_NULL;
+	if (in && p->activity != NULL) {
+		cells[8] = C_STR(p->activity);
+		cells[9] = C_TIME(p->activity_since);
+		cells[10] = C_MS(t > p->activity_since ?
+		    t - p->activity_since : 0);
+	} else
+		cells[8] = cells[9] = cells[10] = C_NULL;
+	cells[11] = C_STR(s != NULL ? s->next_status : NULL);
+	cells[12] = s != NULL ? C_INT((int64_t)s->ncontacts) : C_NULL;
+	cells[13] = s != NULL ? C_INT(in_acw) : C_NULL;
+	cells[14] = a->seen ? C_TIME(a->last_time) : C_NULL;
+	(void)out_row(v->out, cells);
+}
+
+static void
+now_finish(struct view *v, struct agent *a, int open_rows)
+{
+	(void)open_rows;
+	if (v->out != NULL)
+		now_row(v, a);
+}
+
+/* A live input paused: on a terminal, draw the table as it stands. */
+static void
+now_flush(struct view *v)
+{
+	size_t i;
+
+	if (!out_live(v->out))
+		return;
+	out_frame(v->out);
+	for (i = 0; i < v->engine->nagents; i++)
+		now_row(v, v->engine->order[i]);
+}
+
+static void
+now_clear(void *part)
+{
+	struct now_part *p = part;
+
+	free(p->status);
+	free(p->status_type);
+	free(p->activity);
+}
+
+/*
+ * The status and activity views save the intervals they have open under
+ * "status" and "activity" (status.c, activity.c); read them back from
+ * there rather than keep a second copy.  Those views check them.
+ */
+static int
+now_load(void *part, json_t *o, struct loader *l)
+{
+	struct now_part *p = part;
+	json_t *j;
+
+	if (json_is_object(j = json_object_get(o, "status")) &&
+	    (state_str(l, j, "name", 0, &p->status) ||
+	    state_str(l, j, "type", 0, &p->status_type) ||
+	    state_int(l, j, "start", &p->status_since)))
+		return -1;
+	if (json_is_object(j = json_object_get(o, "activity")) &&
+	    (state_str(l, j, "name", 0, &p->activity) ||
+	    state_int(l, j, "start", &p->activity_since)))
+		return -1;
+	return 0;
+}
+
+static const struct view_ops *const needs[] = {
+	&status_view, &activity_view, NULL
+};
+
+const struct view_ops now_view = {
+	.name = "now",
+	.columns = columns,
+	.ncolumns = sizeof(columns) / sizeof(columns[0]),
+	.needs = needs,
+	.part_size = sizeof(struct now_part),
+	.interval = now_interval,
+	.finish = now_finish,
+	.clear = now_clear,
+	.load = now_load,
+	.flush = now_flush,
+	.no_state_save = 1,
+};
