@@ -14,7 +14,7 @@ ALL_CFLAGS = $(WARNFLAGS) $(CFLAGS)
 LDLIBS = $(JANSSON_LIBS) -lpthread
 
 OBJS = agentev.o $(LIBOBJS)
-LIBOBJS = arena.o parse.o frame.o engine.o acw.o status.o activity.o summary.o events.o bucket.o output.o pipeline.o state.o
+LIBOBJS = arena.o parse.o frame.o engine.o acw.o status.o activity.o summary.o events.o contacts.o sessions.o bucket.o output.o pipeline.o state.o
 
 all: agentev
 
@@ -25,7 +25,8 @@ agentev: $(OBJS)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c $<
 
 $(OBJS): agentev.h
-engine.o acw.o status.o activity.o summary.o events.o state.o: engine.h
+engine.o acw.o status.o activity.o summary.o events.o contacts.o sessions.o \
+    state.o: engine.h
 
 .PHONY: all run check deps install uninstall clean bench profile
 

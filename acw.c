@@ -56,7 +56,7 @@ acw_row(struct view *v, struct agent *a, const struct acw *w, int64_t end,
     const char *ended_by)
 {
 	struct interval iv = { IV_ACW, w->contact_id, NULL, ACT_ACW, w,
-	    w->start, end, ended_by };
+	    w->start, end, ended_by, NO_TIME };
 
 	if (v->out != NULL)
 		view_split(v, a, w, w->start, end, ended_by, acw_piece);

@@ -45,6 +45,8 @@ static const struct view_ops *const tables[] = {
 	&status_view,
 	&activity_view,
 	&summary_view,
+	&contacts_view,
+	&sessions_view,
 };
 
 #define NTABLES	(sizeof(tables) / sizeof(tables[0]))
@@ -92,6 +94,8 @@ help(void)
 	    "  status   agent-status intervals tiling each login session\n"
 	    "  activity intervals of what the agent was doing\n"
 	    "  summary  totals per agent (and per bucket with -i)\n"
+	    "  contacts one row per contact: ring, talk, hold, ACW, outcome\n"
+	    "  sessions one row per login session\n"
 	    "\n"
 	    "options:\n"
 	    "  -E          quote fields a spreadsheet would take for formulas\n"

@@ -371,6 +371,7 @@ load_snapshot(struct loader *l, struct agent *a, json_t *o)
 		    state_int(l, j, "state_start", &c->state_start))
 			goto out;
 		c->state = (enum contact_state)contact_state_of(c->state_name);
+		c->connected = NO_TIME;
 	}
 	a->last = snapshot_copy(&s);
 	rc = 0;
