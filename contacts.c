@@ -410,7 +410,7 @@ contacts_save(const void *part, json_t *o)
 		    "talk", (json_int_t)t->talk,
 		    "hold", (json_int_t)t->hold,
 		    "holds", (json_int_t)t->holds,
-		    "acw", time_json(t->acw),
+		    "acw_ms", time_json(t->acw),
 		    "fate", t->fate < 0 ? json_null() : json_string(
 		    contact_state_name((enum contact_state)t->fate)));
 		json_array_append_new(arr, j);
@@ -482,7 +482,7 @@ contacts_load(void *part, json_t *o, struct loader *l)
 		    state_int(l, j, "talk", &t->talk) ||
 		    state_int(l, j, "hold", &t->hold) ||
 		    state_int(l, j, "holds", &t->holds) ||
-		    load_time(l, j, "acw", &t->acw) ||
+		    load_time(l, j, "acw_ms", &t->acw) ||
 		    load_state(l, j, "fate", 1, &t->fate) ||
 		    t->id == NULL || (t->fate >= 0 &&
 		    !is_fate((enum contact_state)t->fate)))
