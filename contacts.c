@@ -463,6 +463,11 @@ contacts_load(void *part, json_t *o, struct loader *l)
 	size_t i;
 	int state;
 
+	/* a state file from before this table: nothing was tracked */
+	if (json_object_get(o, "contacts_open") == NULL &&
+	    json_object_get(o, "contacts_closed") == NULL &&
+	    json_object_get(o, "contacts_closed_next") == NULL)
+		return 0;
 	arr = json_object_get(o, "contacts_open");
 	if (!json_is_array(arr))
 		return state_bad(l, "contacts_open");

@@ -204,7 +204,8 @@ sessions_load(void *part, json_t *o, struct loader *l)
 	json_t *j = json_object_get(o, "session_row"), *arr, *h;
 	size_t i;
 
-	if (json_is_null(j))
+	/* null, or a state file from before this table */
+	if (j == NULL || json_is_null(j))
 		return 0;
 	arr = json_object_get(j, "handled");
 	if (!json_is_object(j) || !json_is_array(arr))
