@@ -19,6 +19,7 @@
 
 #define CLOSED_RING	64	/* contacts written lately, not made again */
 #define UNCLAIMED_MAX	16	/* ACWs of one event for untracked contacts */
+#define PLAUSIBLE_MS	((int64_t)1000000000000000)	/* 10^15 */
 
 static const char *const columns[] = {
 	"agent_arn", "username", "contact_id", "initial_contact_id",
@@ -425,6 +426,17 @@ contacts_save(const void *part, json_t *o)
 	    json_integer((json_int_t)(p->nclosed % CLOSED_RING)));
 }
 
+/*
+ * Whether a time or duration read from a state file is one that events
+ * can give (years 0000 to 9999 are within 10^15 ms of the epoch), so
+ * that sums and differences cannot overflow.
+ */
+static int
+plausible(int64_t ms)
+{
+	return ms >= -PLAUSIBLE_MS && ms <= PLAUSIBLE_MS;
+}
+
 /* A time or null. */
 static int
 load_time(struct loader *l, json_t *o, const char *key, int64_t *out)
@@ -490,7 +502,14 @@ contacts_load(void *part, json_t *o, struct loader *l)
 		    load_time(l, j, "acw_ms", &t->acw) ||
 		    load_state(l, j, "fate", 1, &t->fate) ||
 		    t->id == NULL || (t->fate >= 0 &&
-		    !is_fate((enum contact_state)t->fate)))
+		    !is_fate((enum contact_state)t->fate)) ||
+		    !plausible(t->offered) || !plausible(t->since) ||
+		    (t->connected != NO_TIME && !plausible(t->connected)) ||
+		    !plausible(t->ring) || !plausible(t->talk) ||
+		    !plausible(t->hold) || !plausible(t->holds) ||
+		    (t->acw != NO_TIME && !plausible(t->acw)) ||
+		    t->ring < 0 || t->talk < 0 || t->hold < 0 || t->holds < 0 ||
+		    (t->acw != NO_TIME && t->acw < 0))
 			return state_bad(l, "contacts_open");
 		t->state = (enum contact_state)state;
 	}

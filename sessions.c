@@ -14,6 +14,8 @@
 #include "agentev.h"
 #include "engine.h"
 
+#define PLAUSIBLE_MS	((int64_t)1000000000000000)	/* 10^15 ms */
+
 static const char *const columns[] = {
 	"agent_arn", "username", "login", "logout", "duration_s", "ended_by",
 	"first_status", "contacts_handled", "first_event", "bucket_start"
@@ -217,10 +219,17 @@ sessions_load(void *part, json_t *o, struct loader *l)
 	    state_int(l, j, "start", &p->start) ||
 	    state_str(l, j, "first_status", 1, &p->first_status))
 		return -1;
+	/* times events can give (years 0000 to 9999), so no overflow */
+	if (p->start < -PLAUSIBLE_MS || p->start > PLAUSIBLE_MS ||
+	    (p->login != NO_TIME && (p->login < -PLAUSIBLE_MS ||
+	    p->login > PLAUSIBLE_MS)))
+		return state_bad(l, "session_row");
 	json_array_foreach(arr, i, h) {
 		if (!json_is_array(h) || json_array_size(h) != 2 ||
 		    !json_is_integer(json_array_get(h, 0)) ||
-		    !json_is_integer(json_array_get(h, 1)))
+		    !json_is_integer(json_array_get(h, 1)) ||
+		    json_integer_value(json_array_get(h, 1)) < 0 ||
+		    json_integer_value(json_array_get(h, 1)) > PLAUSIBLE_MS)
 			return state_bad(l, "session_row");
 		p->handled = xrealloc(p->handled, p->nhandled + 1,
 		    sizeof(*p->handled));
