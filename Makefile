@@ -14,7 +14,9 @@ ALL_CFLAGS = $(WARNFLAGS) $(CFLAGS)
 LDLIBS = $(JANSSON_LIBS) -lpthread
 
 OBJS = agentev.o $(LIBOBJS)
-LIBOBJS = arena.o parse.o frame.o engine.o acw.o status.o activity.o summary.o events.o alert.o now.o bucket.o output.o text.o pipeline.o state.o svg.o
+LIBOBJS = arena.o parse.o frame.o engine.o acw.o status.o activity.o summary.o \
+	events.o alert.o now.o contacts.o sessions.o bucket.o output.o text.o \
+	pipeline.o state.o svg.o
 
 all: agentev
 
@@ -25,7 +27,8 @@ agentev: $(OBJS)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c $<
 
 $(OBJS): agentev.h
-engine.o acw.o status.o activity.o summary.o events.o alert.o now.o state.o: engine.h
+engine.o acw.o status.o activity.o summary.o events.o alert.o now.o \
+    contacts.o sessions.o state.o: engine.h
 
 .PHONY: all run check deps install uninstall clean bench profile
 

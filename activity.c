@@ -93,7 +93,7 @@ publish(struct view *v, struct agent *a, int64_t end, const char *ended_by)
 {
 	const struct activity_part *p = PART(v, a);
 	struct interval iv = { IV_ACTIVITY, p->name, NULL, p->kind, NULL,
-	    p->start, end, ended_by };
+	    p->start, end, ended_by, NO_TIME };
 
 	engine_publish(v->engine, a, &iv);
 }

@@ -56,7 +56,7 @@ acw_row(struct view *v, struct agent *a, const struct acw *w, int64_t end,
     const char *ended_by)
 {
 	struct interval iv = { IV_ACW, w->contact_id, NULL, ACT_ACW, w,
-	    w->start, end, ended_by };
+	    w->start, end, ended_by, NO_TIME };
 
 	if (v->out != NULL)
 		view_split(v, a, w, w->start, end, ended_by, acw_piece);
@@ -147,7 +147,7 @@ acw_event(struct view *v, struct agent *a, const struct event *ev,
 	const char *ended_by = ev->type == EV_LOGOUT ? "LOGOUT" : "CLEARED";
 	struct acw_part *p = PART(v, a);
 	struct interval iv = { IV_ACW, NULL, NULL, ACT_ACW, NULL, 0, -1,
-	    NULL };
+	    NULL, NO_TIME };
 	const struct contact *c;
 	struct acw *w, tmp;
 	size_t i;

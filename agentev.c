@@ -49,13 +49,15 @@ static const struct view_ops *const tables[] = {
 	&summary_view,
 	&alert_view,
 	&now_view,
+	&contacts_view,
+	&sessions_view,
 };
 
 #define NTABLES	(sizeof(tables) / sizeof(tables[0]))
 
 /* The commands that take -i; with any other it is a usage error. */
 static const char *const interval_commands[] = {
-	"acw", "status", "activity", "summary"
+	"acw", "status", "activity", "summary", "contacts", "sessions"
 };
 
 #define NINTERVAL_COMMANDS \
@@ -112,6 +114,8 @@ help(void)
 	    "  summary  totals per agent (and per bucket with -i)\n"
 	    "  alert    a row each time a -a rule is raised or cleared\n"
 	    "  now      one row per agent: its state at the end, or at -t\n"
+	    "  contacts one row per contact: ring, talk, hold, ACW, outcome\n"
+	    "  sessions one row per login session\n"
 	    "\n"
 	    "options:\n"
 	    "  -a rule     alert rule (repeatable): NAME>15m, acw>5m, "

@@ -54,12 +54,14 @@ enum contact_state {
  */
 struct contact {
 	const char	*id;
+	const char	*initial_id;	/* InitialContactId */
 	const char	*channel;
 	const char	*initiation_method;
 	const char	*queue_name;
 	const char	*state_name;
 	enum contact_state state;
 	int64_t		 state_start;	/* ms since the epoch */
+	int64_t		 connected;	/* ConnectedToAgentTimestamp or NO_TIME */
 };
 
 struct snapshot {
@@ -117,6 +119,8 @@ struct problem {
 	char		 field[192];
 	char		 message[256];
 };
+
+#define NO_TIME		INT64_MIN	/* a time that is not known */
 
 #define MAX_PROBLEMS	16
 #define MAX_CONTACTS	256	/* per snapshot; the service allows far fewer */
@@ -246,6 +250,8 @@ extern const struct view_ops status_view;	/* status.c */
 extern const struct view_ops activity_view;	/* activity.c */
 extern const struct view_ops summary_view;
 extern const struct view_ops now_view;		/* now.c */
+extern const struct view_ops contacts_view;	/* contacts.c */
+extern const struct view_ops sessions_view;	/* sessions.c */
 /* bucket.c: -i */
 int	 bucket_set(const char *);
 int	 bucket_enabled(void);

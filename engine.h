@@ -56,9 +56,11 @@ struct acw {
  * An interval a view opened or closed, handed to every other view that
  * takes intervals (summary counts activity and ACW from them).  end < 0
  * while open: when opened (ended_by NULL) and when still open at the end
- * of the input (ended_by "OPEN").
+ * of the input (ended_by "OPEN").  IV_CONTACT is a contact's row
+ * (contacts.c): start is when it was offered, end when it left the
+ * snapshot, ended_by its outcome.
  */
-enum interval_kind { IV_STATUS, IV_ACTIVITY, IV_ACW };
+enum interval_kind { IV_STATUS, IV_ACTIVITY, IV_ACW, IV_CONTACT };
 
 struct interval {
 	enum interval_kind	 kind;
@@ -69,6 +71,7 @@ struct interval {
 	int64_t			 start;
 	int64_t			 end;
 	const char		*ended_by;
+	int64_t			 connected;	/* IV_CONTACT, or NO_TIME */
 };
 
 struct view;

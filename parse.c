@@ -741,7 +741,8 @@ check_contact(struct vctx *x, json_t *j, void *arg, size_t i)
 	int index;
 
 	c->id = get_string(x, j, "ContactId", REQUIRED, 1, 256);
-	(void)get_string(x, j, "InitialContactId", OPTIONAL, 1, 256);
+	c->initial_id = get_string(x, j, "InitialContactId", OPTIONAL, 1,
+	    256);
 	c->channel = get_enum(x, j, "Channel", REQUIRED, channels, 5, &index);
 	c->initiation_method = get_string(x, j, "InitiationMethod", REQUIRED,
 	    1, 64);
@@ -750,7 +751,9 @@ check_contact(struct vctx *x, json_t *j, void *arg, size_t i)
 	c->state = index < 0 ? CS_UNKNOWN : (enum contact_state)index;
 	(void)get_time(x, j, "StateStartTimestamp", REQUIRED,
 	    &c->state_start);
-	(void)get_time(x, j, "ConnectedToAgentTimestamp", OPTIONAL, &t);
+	if (get_time(x, j, "ConnectedToAgentTimestamp", OPTIONAL,
+	    &c->connected) != 0)
+		c->connected = NO_TIME;
 	(void)get_time(x, j, "QueueTimestamp", OPTIONAL, &t);
 	c->queue_name = get_queue(x, j, "Queue", OPTIONAL);
 }
@@ -920,6 +923,7 @@ snapshot_strings(struct snapshot *s, char **p)
 	n += copy_string(&s->proficiencies, p);
 	for (i = 0; i < s->ncontacts; i++) {
 		n += copy_string(&s->contacts[i].id, p);
+		n += copy_string(&s->contacts[i].initial_id, p);
 		n += copy_string(&s->contacts[i].channel, p);
 		n += copy_string(&s->contacts[i].initiation_method, p);
 		n += copy_string(&s->contacts[i].queue_name, p);

@@ -421,6 +421,7 @@ read_snapshot(struct loader *l, json_t *o, struct snapshot *s_out)
 			return -1;
 		}
 		c->state = (enum contact_state)contact_state_of(c->state_name);
+		c->connected = NO_TIME;
 	}
 	*s_out = s;
 	return 0;

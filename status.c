@@ -66,7 +66,7 @@ publish(struct view *v, struct agent *a, int64_t end, const char *ended_by)
 {
 	const struct status_part *p = PART(v, a);
 	struct interval iv = { IV_STATUS, p->name, p->type, ACT_NKINDS, NULL,
-	    p->start, end, ended_by };
+	    p->start, end, ended_by, NO_TIME };
 
 	engine_publish(v->engine, a, &iv);
 }

@@ -64,8 +64,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* in the driver's order; with -S every one of them runs */
 	static const struct view_ops *const tables[] = {
 		&events_view, &acw_view, &status_view, &activity_view,
-		&summary_view, &alert_view, &now_view
+		&summary_view, &alert_view, &now_view, &contacts_view,
+		&sessions_view
 	};
+	const size_t ntables = sizeof(tables) / sizeof(tables[0]);
 	const char *const *columns;
 	size_t ncolumns, i;
 	struct config config = { 0 };
@@ -78,7 +80,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size == 0)
 		return 0;
-	c = data[0] % 5;
+	c = data[0] % ntables;
 	if ((fp = fopen(path, "w")) == NULL)
 		err(1, "%s", path);
 	if (fwrite(data + 1, 1, size - 1, fp) != size - 1 || fclose(fp) != 0)
@@ -89,7 +91,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((out = out_new(devnull, OUT_CSV, 1, columns, ncolumns)) == NULL)
 		fatal_oom();
 	e = engine_new(&counts);
-	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+	for (i = 0; i < ntables; i++)
 		engine_add_view(e, tables[i], NULL);
 	engine_add_view(e, tables[c], out);
 	if (state_load(e, path, &config, why, sizeof(why)) == 0) {

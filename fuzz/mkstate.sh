@@ -4,7 +4,7 @@
 #
 # usage: sh fuzz/mkstate.sh OUTDIR
 # Each file is a mode byte (the command: 0 events, 1 acw, 2 status,
-# 3 activity, 4 summary) and a state file.
+# 3 activity, 4 summary, 5 contacts, 6 sessions) and a state file.
 
 out=${1:?usage: mkstate.sh OUTDIR}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,4 +27,6 @@ seed shift-activity 3 activity "$top/samples/shift.ndjson"
 seed broken-summary 4 summary "$top/samples/broken.ndjson"
 head -n 60 "$top/samples/shift.ndjson" >"$tmp/part"
 seed shift-part-events 0 events "$tmp/part"
+seed shift-part-contacts 5 contacts "$tmp/part"
+seed shift-part-sessions 6 sessions "$tmp/part"
 echo "mkstate: $(ls "$out" | wc -l) state files in $out"

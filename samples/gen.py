@@ -6,8 +6,11 @@ order the service uses) on standard output, interleaved across agents in
 EventTimestamp order.  Each agent is simulated on its own: it logs in, changes
 status, handles voice calls, chats and tasks, spends after-contact work (ACW)
 on them, gets its configuration changed and logs out.  With --expect-dir the
-simulator also writes what it did (acw.csv and status.csv) from its own ground
-truth, so a tool reading the events can be checked against it.
+simulator also writes what it did (acw.csv, status.csv, contacts.csv and
+sessions.csv) from its own ground truth, so a tool reading the events can be
+checked against it.  --rich-contacts adds calls with several holds, tasks with
+several pauses, calls abandoned while ringing and calls that fail after
+connecting (without it the events are those of earlier versions).
 
 Same seed and arguments give byte-identical output.  Python 3 standard
 library only.
@@ -41,6 +44,13 @@ ACTIVE_STATES = frozenset(("INCOMING", "PENDING", "CONNECTING", "CONNECTED",
 
 # Status type as the service reports it in AgentStatus.Type; the same mapping
 # is what status.csv uses for agents whose events do not carry the field.
+# Which total of a contact's row the time in a state goes to: ring, talk or
+# hold (ENDED is ACW, measured on its own; the others count nothing).
+STATE_PART = {"INCOMING": 0, "PENDING": 0, "CONNECTING": 0, "CONNECTED": 1,
+              "CONNECTED_ONHOLD": 2, "PAUSED": 2}
+HOLD_STATES = ("CONNECTED_ONHOLD", "PAUSED")
+FATES = ("MISSED", "REJECTED", "ERROR")
+
 STATUS_NAMES = ("Available", "Offline", "Break", "Lunch", "Training",
                 'Coaching "1:1"')
 
@@ -130,9 +140,10 @@ class World:
     """The instance: ARNs, queues, statuses, profiles, and the rows that the
     agents record as ground truth."""
 
-    def __init__(self, seed, start, end):
+    def __init__(self, seed, start, end, rich=False):
         rng = random.Random("agentev:%s:instance" % seed)
         self.seed = seed
+        self.rich = rich
         self.start = start
         self.end = end
         self.instance = ARN_PREFIX + new_uuid(rng)
@@ -185,6 +196,10 @@ class World:
                                     new_uuid(rng), n) for n in names])
         self.acw_rows = []
         self.status_rows = []
+        self.contact_rows = []
+        self.session_rows = []
+        self.open_contacts = []       # (agent, contact) at the end
+        self.clock = None             # the newest EventTimestamp written
 
 
 FIRST_NAMES = (
@@ -215,7 +230,7 @@ PROFICIENCIES = (
 class Contact:
     __slots__ = ("contact_id", "channel", "method", "queue", "queued",
                  "initial", "state", "since", "connected", "plan", "step",
-                 "acw_start")
+                 "acw_start", "offered", "times", "holds", "fate")
 
 
 class ContactSpec:
@@ -305,6 +320,9 @@ class Agent:
         self.hidden_pending = False
         self.force_dup = None
         self.open_status = None               # (name, type, start)
+        self.session_login = None
+        self.session_first = None
+        self.session_handled = 0
 
         # Random-driver state.
         self.plan = []
@@ -476,6 +494,46 @@ class Agent:
             row += [iso(end), seconds_text(end - c.acw_start), how]
         self.world.acw_rows.append(row)
 
+    def contact_state_end(self, c, t):
+        """The state c is in ends at t: its time goes to ring, talk or
+        hold."""
+        part = STATE_PART.get(c.state)
+        if part is not None and t > c.since:
+            c.times[part] += t - c.since
+
+    def contact_row(self, c, end, how=None):
+        """c leaves the agent at end (LOGOUT takes it when how says so);
+        end None: still there at the end (completed by open_contact_rows)."""
+        if c.connected is not None:
+            self.session_handled += 1
+        if end is None:
+            self.world.open_contacts.append((self, c))
+            return
+        self.contact_state_end(c, end)
+        acw = end - c.acw_start if c.state == "ENDED" else 0
+        outcome = how or c.fate or ("HANDLED" if c.connected is not None
+                                    else "ABANDONED")
+        self.world.contact_rows.append(
+            self.contact_fields(c) +
+            [seconds_text(acw), seconds_text(c.times[1] + c.times[2] + acw),
+             iso(end), outcome, ""])
+
+    def contact_fields(self, c):
+        ring, talk, hold = c.times
+        return [self.arn, self.username, c.contact_id, c.initial or "",
+                c.channel, c.method, c.queue.name or "", iso(c.offered),
+                iso(c.connected) if c.connected is not None else "",
+                seconds_text(ring), seconds_text(talk), seconds_text(hold),
+                str(c.holds)]
+
+    def session_row(self, end, how):
+        self.world.session_rows.append(
+            [self.arn, self.username, iso(self.session_login),
+             iso(end) if end is not None else "",
+             seconds_text(end - self.session_login) if end is not None
+             else "", how, self.session_first, str(self.session_handled),
+             "", ""])
+
     def finish(self):
         """Record what is still open at the end of the generated period."""
         if self.logged_in and self.open_status is not None:
@@ -486,6 +544,9 @@ class Agent:
         for c in self.contacts:
             if c.state == "ENDED":
                 self.acw_row(c, None, "OPEN")
+            self.contact_row(c, None)
+        if self.logged_in:
+            self.session_row(None, "OPEN")
 
     # --- primitives ----------------------------------------------------------
 
@@ -509,6 +570,9 @@ class Agent:
         self.logout_scheduled = False
         self.open_status = (self.status_name, status_type(self.status_name),
                             max(self.status_start, t))
+        self.session_login = t
+        self.session_first = self.status_name
+        self.session_handled = 0
         self.emit(t, "LOGIN")
         if self.auto:
             self.auto_login(t)
@@ -522,6 +586,8 @@ class Agent:
         for c in self.contacts:
             if c.state == "ENDED":
                 self.acw_row(c, t, "LOGOUT")
+            self.contact_row(c, t, "LOGOUT")
+        self.session_row(t, "LOGOUT")
         self.contacts = []
         self.next_status = None
         self.logged_in = False
@@ -549,6 +615,7 @@ class Agent:
         for c in self.contacts:
             if c.state == "ENDED":
                 self.acw_row(c, t, "CLEARED")
+            self.contact_row(c, t)
         self.contacts = []
         self.next_status = None
         if name != self.status_name:
@@ -594,6 +661,10 @@ class Agent:
         c.plan = spec.plan
         c.step = 0
         c.acw_start = None
+        c.offered = t
+        c.times = [0, 0, 0]
+        c.holds = 1 if c.state in HOLD_STATES else 0
+        c.fate = c.state if c.state in FATES else None
         self.contacts.append(c)
         self.emit(t, "STATE_CHANGE")
         if c.plan:
@@ -611,6 +682,7 @@ class Agent:
             self.contacts = [x for x in self.contacts if x is not c]
             if c.state == "ENDED":
                 self.acw_row(c, t, "CLEARED")
+            self.contact_row(c, t)
             switched = None
             if self.next_status is not None and not self.contacts:
                 switched = self.next_status[0]
@@ -621,8 +693,13 @@ class Agent:
             if switched is not None and self.auto:
                 self.auto_status_applied(t, switched)
             return
+        self.contact_state_end(c, t)
         c.state = what
         c.since = t
+        if what in HOLD_STATES:
+            c.holds += 1
+        if what in FATES and c.fate is None:
+            c.fate = what
         if what == "CONNECTED" and c.connected is None:
             c.connected = t
         if what == "ENDED":
@@ -799,6 +876,11 @@ class Agent:
                          rng.choice(self.profile.queues_for(channel)))
             else:
                 queue = rng.choice(self.profile.queues_for(channel))
+            if self.world.rich:
+                plan = self.rich_voice(s, acw)
+                if plan is not None:
+                    return ContactSpec(channel, method, queue, queued,
+                                       initial, "INCOMING", plan)
             if r < 0.04:
                 plan = [(s(15, 20), "MISSED"), (s(3, 40), "CLEAR")]
             elif r < 0.05:
@@ -833,9 +915,32 @@ class Agent:
         plan = [(s(3, 20), "CONNECTED")]
         if rng.random() < 0.4:
             plan += [(s(60, 400), "PAUSED"), (s(60, 600), "CONNECTED")]
+            for _ in range(rng.randint(0, 2) if self.world.rich else 0):
+                plan += [(s(30, 300), "PAUSED"), (s(30, 300), "CONNECTED")]
         plan += [(s(120, 900), "ENDED"), (acw, "CLEAR")]
         return ContactSpec(channel, method, queue, s(60, 3600), initial,
                            "INCOMING", plan)
+
+
+def _rich_voice(self, s, acw):
+    """--rich-contacts: a call abandoned while ringing, one that fails after
+    connecting, or one with several holds; None: an ordinary call."""
+    r = self.rng.random()
+    if r < 0.05:
+        return [(s(3, 15), "CLEAR")]
+    if r < 0.09:
+        return [(s(2, 12), "CONNECTED"), (s(20, 200), "ERROR"),
+                (s(5, 30), "CLEAR")]
+    if r < 0.3:
+        plan = [(s(2, 12), "CONNECTED")]
+        for _ in range(self.rng.randint(2, 4)):
+            plan += [(s(20, 120), "CONNECTED_ONHOLD"), (s(15, 150),
+                                                        "CONNECTED")]
+        return plan + [(s(20, 300), "ENDED"), (acw, "CLEAR")]
+    return None
+
+
+Agent.rich_voice = _rich_voice
 
 
 def random_agents(world, seed, count, hours):
@@ -1044,7 +1149,9 @@ def write_events(agents, seed, dup_rate, out):
     buffer = []
     size = 0
     count = 0
+    clock = None
     for t, _, line, forced in heapq.merge(*(a.run() for a in agents)):
+        clock = t
         while later and later[0][0] <= t:
             buffer.append(heapq.heappop(later)[2])
             count += 1
@@ -1071,7 +1178,17 @@ def write_events(agents, seed, dup_rate, out):
         count += 1
     if buffer:
         out.write(("\n".join(buffer) + "\n").encode("utf-8"))
-    return count
+    return count, clock
+
+
+def open_contact_rows(world):
+    """The contacts still with their agents at the end: each state so far
+    counts up to the newest EventTimestamp of the stream (the clock)."""
+    for agent, c in world.open_contacts:
+        if world.clock is not None:
+            agent.contact_state_end(c, world.clock)
+        world.contact_rows.append(agent.contact_fields(c) +
+                                  ["", "", "", "OPEN", ""])
 
 
 def write_csv(path, header, rows):
@@ -1094,6 +1211,9 @@ def main():
                    default=parse_iso("2026-11-04T06:00:00Z"))
     p.add_argument("--dup-rate", type=float, default=0.01)
     p.add_argument("--expect-dir")
+    p.add_argument("--rich-contacts", action="store_true",
+                   help="also several holds and pauses, abandoned calls and "
+                   "calls that fail after connecting")
     p.add_argument("--scenario", choices=("random", "shift"),
                    default="random",
                    help="shift: the fixed four-agent sample of samples/ "
@@ -1104,13 +1224,15 @@ def main():
         p.error("need --agents >= 1, --hours > 0, 0 <= --dup-rate <= 1")
 
     if args.scenario == "shift":
-        world = World(args.seed, args.start, args.start + 40 * MINUTE)
+        world = World(args.seed, args.start, args.start + 40 * MINUTE,
+                      args.rich_contacts)
         agents = shift_agents(world, args.seed)
     else:
         world = World(args.seed, args.start,
-                      args.start + int(args.hours * HOUR))
+                      args.start + int(args.hours * HOUR), args.rich_contacts)
         agents = random_agents(world, args.seed, args.agents, args.hours)
-    write_events(agents, args.seed, args.dup_rate, sys.stdout.buffer)
+    _, world.clock = write_events(agents, args.seed, args.dup_rate,
+                                  sys.stdout.buffer)
     sys.stdout.buffer.flush()
 
     if args.expect_dir:
@@ -1122,6 +1244,16 @@ def main():
         write_csv(os.path.join(args.expect_dir, "status.csv"),
                   "agent_arn,username,status,status_type,start,end,"
                   "duration_s,ended_by", world.status_rows)
+        open_contact_rows(world)
+        write_csv(os.path.join(args.expect_dir, "contacts.csv"),
+                  "agent_arn,username,contact_id,initial_contact_id,channel,"
+                  "initiation_method,queue,offered,connected,ring_s,talk_s,"
+                  "hold_s,holds,acw_s,handle_s,ended,outcome,bucket_start",
+                  world.contact_rows)
+        write_csv(os.path.join(args.expect_dir, "sessions.csv"),
+                  "agent_arn,username,login,logout,duration_s,ended_by,"
+                  "first_status,contacts_handled,first_event,bucket_start",
+                  world.session_rows)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 /*
  * unit.c: unit tests for the pieces of agentev that golden cases reach
- * only indirectly: timestamp parsing, time formatting and field quoting.
+ * only indirectly: timestamp parsing, time formatting and field quoting,
+ * and the as-of time (-t) of the contacts and sessions tables.
  * Prints TAP-like lines and exits 1 when any check fails.
  */
 
@@ -518,7 +519,7 @@ feed(struct engine *e, int id, const char *type, const char *at,
 	static const char *const p =
 	    "arn:aws:connect:us-east-1:123456789012:instance/inst-1";
 	struct config config = { 0, 1 << 20, 0 };
-	struct origin o = { "<unit>", 1, -1 };
+	struct origin o = { "<unit>", 1, -1, 1 };
 	char buf[2048];
 	int n;
 
@@ -679,6 +680,88 @@ test_quote(void)
 	quote_is("\xed\xa0\x80", 40, 64, "\"\\xed\\xa0\\x80\"");
 }
 
+/* record_fn: apply each good event to the engine. */
+static void
+apply(void *ctx, struct event *ev, const struct verdict *v,
+    const struct origin *o, const char *raw, size_t rawlen)
+{
+	(void)v;
+	(void)raw;
+	(void)rawlen;
+	if (ev != NULL) {
+		event_detach(ev);
+		engine_apply(ctx, ev, o);
+	}
+}
+
+/*
+ * The table `table` of the seed's first event (a contact in ACW since
+ * 18:55:27.027, connected at 18:55:21.021) at the end of the input, with
+ * the as-of time as_of (-1: none).
+ */
+static void
+table_as_of(const struct view_ops *table, int64_t as_of, const char *want,
+    const char *what)
+{
+	static const char seed[] = "samples/seed-acw.ndjson";
+	struct origin o = { seed, 1, -1, 1 };
+	struct config cfg = { 0, 1 << 20, 0 };
+	const char *const *columns;
+	struct counts counts;
+	struct engine *e;
+	struct output *out;
+	char line[8192], *buf = NULL;
+	size_t ncolumns, len = 0;
+	FILE *fp, *in;
+
+	memset(&counts, 0, sizeof(counts));
+	if ((in = fopen(seed, "r")) == NULL ||
+	    fgets(line, sizeof(line), in) == NULL) {
+		result(0, seed);
+		return;
+	}
+	fclose(in);
+	if ((fp = open_memstream(&buf, &len)) == NULL)
+		fatal_oom();
+	columns = view_columns(table, &ncolumns);
+	if ((out = out_new(fp, OUT_CSV, 0, columns, ncolumns)) == NULL)
+		fatal_oom();
+	e = engine_new(&counts);
+	engine_add_view(e, table, out);
+	if (as_of >= 0)
+		engine_set_as_of(e, as_of);
+	parse_value(line, strlen(line), &o, &cfg, apply, e);
+	engine_finish(e, 1);
+	engine_free(e);
+	out_free(out);
+	if (fclose(fp) != 0)
+		fatal_oom();
+	bytes_are(what, buf, len, want, strlen(want));
+	free(buf);
+}
+
+#define SEED_AGENT	"arn:aws:connect:us-east-1:012345678901:instance/" \
+	"aaaaaaaa-bbbb-cccc-dddd-111111111111/agent/agent-ARN,(Removed),"
+
+static void
+test_as_of(void)
+{
+	table_as_of(&contacts_view, -1, SEED_AGENT "ContactId-1,,VOICE,"
+	    "OUTBOUND,BasicQueue,2018-10-25T18:55:21.021Z,"
+	    "2018-10-25T18:55:21.021Z,0.000,6.006,0.000,0,,,,OPEN,\n",
+	    "an OPEN contact: no acw_s, handle_s or ended");
+	/* 18:55:30.000: ACW 2.973 s so far */
+	table_as_of(&contacts_view, 1540493730000LL, SEED_AGENT
+	    "ContactId-1,,VOICE,OUTBOUND,BasicQueue,2018-10-25T18:55:21.021Z,"
+	    "2018-10-25T18:55:21.021Z,0.000,6.006,0.000,0,2.973,8.979,,OPEN,\n",
+	    "an OPEN contact's acw_s and handle_s up to the as-of time");
+	table_as_of(&sessions_view, -1, SEED_AGENT ",,,OPEN,Available,1,"
+	    "2018-10-25T18:55:27.027Z,\n", "an OPEN session: no duration");
+	table_as_of(&sessions_view, 1540493730000LL, SEED_AGENT
+	    ",,2.973,OPEN,Available,1,2018-10-25T18:55:27.027Z,\n",
+	    "an OPEN session's duration up to the as-of time");
+}
+
 int
 main(void)
 {
@@ -688,6 +771,7 @@ main(void)
 	test_format_time();
 	test_field();
 	test_row();
+	test_as_of();	/* before test_zone, which leaves a zone set */
 	test_zone();
 	test_duration();
 	test_alert_as_of();

@@ -59,7 +59,8 @@ for file in fuzz/crashers/*; do
 	case $file in
 	*/timeout-*) continue ;;
 	esac
-	for command in check events acw status activity summary; do
+	for command in check events acw status activity summary contacts \
+	    sessions; do
 		run "$file" $args "$command"
 	done
 done

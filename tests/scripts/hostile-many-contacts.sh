@@ -68,7 +68,7 @@ event "$work/contacts" both >"$work/both"
 	done
 	cat "$work/seed2"
 } >"$work/in"
-for command in acw events status activity summary; do
+for command in acw events status activity summary contacts sessions; do
 	run $command <"$work/in"
 	expect_rc 0 "256 contacts, $command"
 	expect_err_count 0 "256 contacts, $command"

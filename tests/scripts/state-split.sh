@@ -3,16 +3,24 @@
 # batches (cutting inside ACWs, statuses, and between duplicates), running
 # the batches one after another with one -S state file and concatenating
 # their output gives the rows of one run over the whole day, that run's
-# OPEN rows aside; summary counts add up to the one run's.
+# OPEN rows aside (contacts and sessions too); summary counts add up to
+# the one run's.
 set -e
 : "${AGENTEV:=$PWD/agentev}"
 d=$(mktemp -d "${TMP:-/tmp}/split.XXXXXX")
 python3 samples/gen.py --seed 5 --agents 6 --hours 10 --dup-rate 0.05 \
     >"$d/day.ndjson"
 lines=$(wc -l <"$d/day.ndjson")
-for table in acw status activity events; do
-	$AGENTEV $table -H "$d/day.ndjson" | grep -v ',OPEN$' >"$d/$table.whole" || true
+for table in acw status activity events contacts sessions; do
+	# the OPEN rows: ended_by last, or outcome and ended_by before others
+	case $table in
+	contacts) open=',OPEN,$' ;;
+	sessions) open=',OPEN,("([^"]|"")*"|[^,]*),[0-9]+,[^,]*,$' ;;
+	*) open=',OPEN$' ;;
+	esac
+	$AGENTEV $table -H "$d/day.ndjson" | grep -Ev "$open" >"$d/$table.whole" || true
 done
+grep -q ',OPEN,' "$d/contacts.whole" "$d/sessions.whole" && exit 1
 $AGENTEV summary -f json "$d/day.ndjson" >"$d/summary.whole"
 summed() {
 	python3 -c '
@@ -44,7 +52,7 @@ print(' '.join(str(c) for c in sorted(r.sample(range(1, $lines), r.randint(1, 4)
 		sed -n "$((prev + 1)),${c}p" "$d/day.ndjson" >"$d/batch.$n"
 		prev=$c
 	done
-	for table in acw status activity events summary; do
+	for table in acw status activity events summary contacts sessions; do
 		rm -f "$d/state" "$d/$table.parts"
 		k=1
 		while [ $k -le $n ]; do

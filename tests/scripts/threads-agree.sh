@@ -12,7 +12,7 @@ for f in tests/cases/*/in tests/cases/*/*.ndjson tests/cases/*/*.json; do
 	esac
 done >"$tmp/all"
 status=0
-for command in check events acw status; do
+for command in check events acw status contacts sessions; do
 	for j in 1 2 8; do
 		$AGENTEV -j $j -f csv -r "$tmp/rejects.$j" $command "$tmp/all" \
 		    >"$tmp/out.$j" 2>"$tmp/err.$j"
