@@ -61,6 +61,7 @@ struct run {
 	const char	*rejects_path;
 	int		 rejects_error;	/* errno of the first failed write */
 	const char	*state_path;	/* -S */
+	int		 grouped;	/* -g */
 	const char	*file;		/* the input being read */
 	int64_t		 flushed_ms;	/* when the output was last written out */
 	int		 status;	/* exit status so far */
@@ -69,7 +70,7 @@ struct run {
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: agentev [-EHhsV] [-f format] [-i interval] "
+	fprintf(stderr, "usage: agentev [-EHhsV] [-f format] [-g keys] [-i interval] "
 	    "[-j threads] [-m size] [-r rejects] [-S state] [-z zone] command "
 	    "[file ...]\n");
 	exit(2);
@@ -78,7 +79,7 @@ usage(void)
 static void
 help(void)
 {
-	printf("usage: agentev [-EHhsV] [-f format] [-i interval] "
+	printf("usage: agentev [-EHhsV] [-f format] [-g keys] [-i interval] "
 	    "[-j threads] [-m size] [-r rejects] [-S state] [-z zone] command "
 	    "[file ...]\n"
 	    "\n"
@@ -96,6 +97,10 @@ help(void)
 	    "options:\n"
 	    "  -E          quote fields a spreadsheet would take for formulas\n"
 	    "  -f format   csv (default), tsv or json\n"
+	    "  -g keys     summary per group: agent (default), "
+	    "routing_profile,\n"
+	    "              hierarchy1 ... hierarchy5, status; "
+	    "comma-separated\n"
 	    "  -H          no header line\n"
 	    "  -h          this help\n"
 	    "  -i interval split rows into buckets of local time: 15m, 30m, "
@@ -446,7 +451,7 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 		fatal_oom();
 	opterr = 0;	/* our own messages, without argv[0] */
 	while (optind < argc) {
-		if ((ch = getopt(argc, argv, ":Ef:Hhi:j:m:r:S:sVz:")) == -1) {
+		if ((ch = getopt(argc, argv, ":Ef:g:Hhi:j:m:r:S:sVz:")) == -1) {
 			if (strcmp(argv[optind - 1], "--") == 0 &&
 			    optind > 1) {
 				while (optind < argc)
@@ -473,6 +478,15 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 				usage();
 			}
 			r->config.format_given = 1;
+			break;
+		case 'g':
+			if (summary_groups(optarg) == -1) {
+				warnx("invalid group keys: %s (agent, "
+				    "routing_profile, hierarchy1 to hierarchy5, "
+				    "status)", optarg);
+				usage();
+			}
+			r->grouped = 1;
 			break;
 		case 'H':
 			*header = 0;
@@ -681,6 +695,10 @@ main(int argc, char *argv[])
 	}
 	table = find_table(operands[0]);
 	r->check = table == NULL;
+	if (r->grouped && table != &summary_view) {
+		warnx("-g applies to summary only");
+		usage();
+	}
 	if (zone != NULL && out_set_zone(zone) == -1) {
 		warnx("unknown time zone: %s", zone);
 		usage();

@@ -221,7 +221,9 @@ extern const struct view_ops events_view;	/* events.c */
 extern const struct view_ops acw_view;		/* acw.c */
 extern const struct view_ops status_view;	/* status.c */
 extern const struct view_ops activity_view;	/* activity.c */
-extern const struct view_ops summary_view;	/* bucket.c: -i */
+extern const struct view_ops summary_view;
+int	 summary_groups(const char *);			/* -g */
+/* bucket.c: -i */
 int	 bucket_set(const char *);
 int	 bucket_enabled(void);
 int64_t	 bucket_start(int64_t);
@@ -238,7 +240,8 @@ void	 fatal_oom(void) __attribute__((noreturn));
 
 /* output.c */
 enum out_format { OUT_CSV, OUT_TSV, OUT_JSON };
-enum cell_kind { CELL_NULL, CELL_STR, CELL_TIME, CELL_MS, CELL_INT };
+enum cell_kind { CELL_NULL, CELL_STR, CELL_TIME, CELL_MS, CELL_INT,
+	CELL_RATIO };
 struct cell {
 	enum cell_kind	 kind;
 	const char	*s;
@@ -249,6 +252,7 @@ struct cell {
 #define C_TIME(x)	((struct cell){ CELL_TIME, NULL, (x) })
 #define C_MS(x)		((struct cell){ CELL_MS, NULL, (x) })
 #define C_INT(x)	((struct cell){ CELL_INT, NULL, (x) })
+#define C_RATIO(x)	((struct cell){ CELL_RATIO, NULL, (x) })	/* 1e-4 */
 
 struct output	*out_new(FILE *, enum out_format, int header,
 		    const char *const *columns, size_t ncolumns);

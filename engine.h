@@ -102,6 +102,8 @@ struct view_ops {
 	int	(*load)(void *, json_t *, struct loader *);
 	int	(*busy)(const void *);
 	void	(*tick)(struct view *);
+	/* the columns when they depend on options (summary -g) */
+	const char *const *(*columns_of)(size_t *);
 };
 
 struct view {
