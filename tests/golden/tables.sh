@@ -3,7 +3,8 @@
 # (the samples and a generated day; whole and in -S batches) into DIR, one
 # file per run holding its stdout, stderr and exit status.  The golden
 # checksums in tests/golden/SHA256SUMS were made with the binary before
-# the engine was split into views (commit babf4d8); views-golden.sh runs
+# the engine was split into views (commit babf4d8), the summary lines
+# regenerated when summary took Connect's metrics; views-golden.sh runs
 # this again and compares, so a refactor that changes any byte shows.
 #
 # usage: AGENTEV=./agentev sh tests/golden/tables.sh DIR
