@@ -446,6 +446,8 @@ stretch_open(struct summary_part *p, const struct snapshot *s, int64_t t,
 	p->nosnapshot = s == NULL;
 	if (s == NULL) {
 		shows_clear(&p->shows);
+		p->shows.kind = K_UNKNOWN;
+		p->shows.type = T_UNKNOWN;
 		p->unknown_until = INT64_MAX;
 		return;
 	}
@@ -496,6 +498,7 @@ follow(struct view *v, struct agent *a, const struct event *ev)
 		credit(v, a, split);
 		p->nosnapshot = 0;
 		p->unknown_until = INT64_MIN;
+		shows_set(&p->shows, s);	/* from there on */
 	}
 	credit(v, a, t);
 	shows_set(&p->shows, s);
