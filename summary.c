@@ -705,6 +705,8 @@ write_bucket(struct view *v, int64_t b)
 
 	for (i = 0; i < e->nagents; i++) {
 		p = PART(v, e->order[i]);
+		if (p->n == 0)
+			continue;
 		for (j = 0; j < p->n && p->v[j].bucket < b; j++)
 			;
 		for (k = j; k < p->n && p->v[k].bucket == b; k++) {
