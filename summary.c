@@ -917,7 +917,7 @@ load_stretch(struct loader *l, struct summary_part *p, json_t *j)
 {
 	int kind = 0, type = 0;
 
-	if (json_is_null(j))
+	if (j == NULL || json_is_null(j))	/* absent: an older state */
 		return 0;
 	if (!json_is_object(j) || !json_is_boolean(json_object_get(j,
 	    "nosnapshot")))
@@ -1003,6 +1003,8 @@ summary_load(void *part, json_t *o, struct loader *l)
 	if (load_stretch(l, p, json_object_get(o, "stretch")) == -1)
 		return -1;
 	j = json_object_get(o, "tallies");
+	if (j == NULL)
+		return 0;
 	if (!json_is_array(j))
 		return state_bad(l, "tallies");
 	json_array_foreach(j, i, h)
