@@ -124,23 +124,27 @@ activity_open(struct view *v, struct agent *a, const struct snapshot *s,
 	publish(v, a, -1, NULL);
 }
 
-/* The first snapshot of a session that began Unknown. */
+/*
+ * The first snapshot s of a session that began Unknown, seen by an event
+ * at time: Unknown ends where its status starts, at the latest then.
+ */
 static void
-activity_end_unknown(struct view *v, struct agent *a, const struct event *ev)
+activity_end_unknown(struct view *v, struct agent *a,
+    const struct snapshot *s, int64_t time)
 {
 	struct activity_part *p = PART(v, a);
-	int64_t end = ev->cur.status_start;
+	int64_t end = s->status_start;
 	struct view quiet = *v;
 
-	if (end > ev->time)
-		end = ev->time;
+	if (end > time)
+		end = time;
 	if (end <= p->start) {
 		end = p->start;
 		quiet.out = NULL;
 		activity_close(&quiet, a, end, "CHANGE");
 	} else
 		activity_close(v, a, end, "CHANGE");
-	activity_open(v, a, &ev->cur, end);
+	activity_open(v, a, s, end);
 }
 
 static void
@@ -158,14 +162,17 @@ activity_event(struct view *v, struct agent *a, const struct event *ev,
 	case EV_LOGIN:
 		if (p->name != NULL)
 			activity_close(v, a, ev->time, "CHANGE");
-		if (s->present)
+		if (s->present && s->status_start <= ev->time) {
 			activity_open(v, a, s, ev->time);
-		else {
-			p->name = xstrdup("Unknown");
-			p->kind = ACT_UNKNOWN;
-			p->start = ev->time;
-			publish(v, a, -1, NULL);
+			return;
 		}
+		/* Unknown until the first status starts, as in status.c */
+		p->name = xstrdup("Unknown");
+		p->kind = ACT_UNKNOWN;
+		p->start = ev->time;
+		publish(v, a, -1, NULL);
+		if (s->present)
+			activity_end_unknown(v, a, s, s->status_start);
 		return;
 	case EV_LOGOUT:
 		if (p->name != NULL)
@@ -179,7 +186,7 @@ activity_event(struct view *v, struct agent *a, const struct event *ev,
 	if (p->name == NULL)
 		activity_open(v, a, s, ev->time);
 	else if (p->kind == ACT_UNKNOWN)
-		activity_end_unknown(v, a, ev);
+		activity_end_unknown(v, a, s, ev->time);
 	else if (strcmp(p->name, activity_of(s, &kind)) != 0) {
 		activity_close(v, a, ev->time, "CHANGE");
 		activity_open(v, a, s, ev->time);

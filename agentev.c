@@ -78,6 +78,7 @@ struct run {
 	const char	*state_path;	/* -S */
 	int64_t		 as_of;		/* -t, or -1 */
 	int64_t		 window;	/* -w, ms */
+	int		 grouped;	/* -g */
 	const char	*file;		/* the input being read */
 	int64_t		 flushed_ms;	/* when the output was last written out */
 	int		 have_span;	/* first and last are set */
@@ -88,18 +89,18 @@ struct run {
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: agentev [-EHhsV] [-a rule] [-f format] [-i interval] "
-	    "[-j threads] [-m size] [-r rejects] [-S state] [-t time] "
-	    "[-w window] [-z zone] command [file ...]\n");
+	fprintf(stderr, "usage: agentev [-EHhsV] [-a rule] [-f format] [-g keys] "
+	    "[-i interval] [-j threads] [-m size] [-r rejects] [-S state] "
+	    "[-t time] [-w window] [-z zone] command [file ...]\n");
 	exit(2);
 }
 
 static void
 help(void)
 {
-	printf("usage: agentev [-EHhsV] [-a rule] [-f format] [-i interval] "
-	    "[-j threads] [-m size] [-r rejects] [-S state] [-t time] "
-	    "[-w window] [-z zone] command [file ...]\n"
+	printf("usage: agentev [-EHhsV] [-a rule] [-f format] [-g keys] "
+	    "[-i interval] [-j threads] [-m size] [-r rejects] [-S state] "
+	    "[-t time] [-w window] [-z zone] command [file ...]\n"
 	    "\n"
 	    "Read Amazon Connect agent events from the files (standard input "
 	    "when none\nor '-') and write one table on standard output.\n"
@@ -124,6 +125,10 @@ help(void)
 	    "  -f format   csv (default), tsv, json, text (aligned, for people) "
 	    "or svg\n"
 	    "              (acw, status, activity), in any case\n"
+	    "  -g keys     summary per group: agent (default), "
+	    "routing_profile,\n"
+	    "              hierarchy1 ... hierarchy5, status; "
+	    "comma-separated\n"
 	    "  -H          no header line\n"
 	    "  -h, --help  this help\n"
 	    "  -i interval split rows into buckets of local time: 15m, 30m, "
@@ -589,7 +594,7 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 		fatal_oom();
 	opterr = 0;	/* our own messages, without argv[0] */
 	while (optind < argc) {
-		if ((ch = getopt_long(argc, argv, "+:a:Ef:Hhi:j:m:r:S:st:Vw:z:",
+		if ((ch = getopt_long(argc, argv, "+:a:Ef:g:Hhi:j:m:r:S:st:Vw:z:",
 		    long_options, NULL)) == -1) {
 			if (strcmp(argv[optind - 1], "--") == 0 &&
 			    optind > 1) {
@@ -627,6 +632,15 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 				usage();
 			}
 			r->config.format_given = 1;
+			break;
+		case 'g':
+			if (summary_groups(optarg) == -1) {
+				warnx("invalid group keys: %s (agent, "
+				    "routing_profile, hierarchy1 to hierarchy5, "
+				    "status)", optarg);
+				usage();
+			}
+			r->grouped = 1;
 			break;
 		case 'H':
 			*header = 0;
@@ -968,6 +982,10 @@ main(int argc, char *argv[])
 		usage();
 	}
 	r->saves_state = table != NULL && view_saves_state(table);
+	if (r->grouped && table != &summary_view) {
+		warnx("-g applies to summary only");
+		usage();
+	}
 	if (zone != NULL && out_set_zone(zone) == -1) {
 		warnx("unknown time zone: %s", zone);
 		usage();

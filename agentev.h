@@ -252,6 +252,7 @@ extern const struct view_ops summary_view;
 extern const struct view_ops now_view;		/* now.c */
 extern const struct view_ops contacts_view;	/* contacts.c */
 extern const struct view_ops sessions_view;	/* sessions.c */
+int	 summary_groups(const char *);			/* -g */
 /* bucket.c: -i */
 int	 bucket_set(const char *);
 int	 bucket_enabled(void);
@@ -275,7 +276,8 @@ void	 fatal_oom(void) __attribute__((noreturn));
 
 /* output.c */
 enum out_format { OUT_CSV, OUT_TSV, OUT_JSON, OUT_SVG, OUT_TEXT };
-enum cell_kind { CELL_NULL, CELL_STR, CELL_TIME, CELL_MS, CELL_INT };
+enum cell_kind { CELL_NULL, CELL_STR, CELL_TIME, CELL_MS, CELL_INT,
+	CELL_RATIO };
 struct cell {
 	enum cell_kind	 kind;
 	const char	*s;
@@ -286,6 +288,7 @@ struct cell {
 #define C_TIME(x)	((struct cell){ CELL_TIME, NULL, (x) })
 #define C_MS(x)		((struct cell){ CELL_MS, NULL, (x) })
 #define C_INT(x)	((struct cell){ CELL_INT, NULL, (x) })
+#define C_RATIO(x)	((struct cell){ CELL_RATIO, NULL, (x) })	/* 1e-4 */
 
 struct output	*out_new(FILE *, enum out_format, int header,
 		    const char *const *columns, size_t ncolumns);

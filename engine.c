@@ -189,6 +189,8 @@ view_name(const struct view_ops *ops)
 const char *const *
 view_columns(const struct view_ops *ops, size_t *n)
 {
+	if (ops->columns_of != NULL)
+		return ops->columns_of(n);
 	*n = ops->ncolumns;
 	return ops->columns;
 }

@@ -111,6 +111,8 @@ struct view_ops {
 	void	(*tick)(struct view *);
 	void	(*flush)(struct view *);
 	int			 no_state_save;
+	/* the columns when they depend on options (summary -g) */
+	const char *const *(*columns_of)(size_t *);
 };
 
 struct view {

@@ -391,6 +391,11 @@ out_row(struct output *o, const struct cell *cells)
 		case CELL_INT:
 			fprintf(fp, "%" PRId64, c->n);
 			break;
+		case CELL_RATIO:	/* ten-thousandths, a JSON number too */
+			fprintf(fp, "%s%" PRId64 ".%04" PRId64,
+			    c->n < 0 ? "-" : "", (c->n < 0 ? -c->n : c->n) /
+			    10000, (c->n < 0 ? -c->n : c->n) % 10000);
+			break;
 		}
 	}
 	if (o->format == OUT_JSON)

@@ -181,11 +181,14 @@ status_event(struct view *v, struct agent *a, const struct event *ev,
 	case EV_LOGIN:
 		if (p->open)
 			status_close(v, a, ev->time, "CHANGE");
+		if (s->present && s->status_start <= ev->time) {
+			status_open(v, a, s, ev->time);
+			return;
+		}
+		/* a status that starts after LOGIN leaves UNKNOWN before it */
+		status_open_unknown(v, a, ev->time);
 		if (s->present)
-			status_open(v, a, s, s->status_start > ev->time ?
-			    s->status_start : ev->time);
-		else
-			status_open_unknown(v, a, ev->time);
+			status_end_unknown(v, a, s, s->status_start);
 		return;
 	case EV_LOGOUT:
 		if (p->open)

@@ -290,6 +290,10 @@ cell_text(const struct cell *c, char *buf, size_t size, const char **s)
 	case CELL_INT:
 		snprintf(buf, size, "%" PRId64, c->n);
 		break;
+	case CELL_RATIO:
+		snprintf(buf, size, "%" PRId64 ".%04" PRId64, c->n / 10000,
+		    c->n % 10000);
+		break;
 	}
 }
 

@@ -151,11 +151,19 @@ text_row(struct text *t, const struct cell *cells)
 			snprintf(buf, sizeof(buf), "%" PRId64, cells[i].n);
 			c->s = strdup(buf);
 			break;
+		case CELL_RATIO:	/* ten-thousandths */
+			snprintf(buf, sizeof(buf), "%s%" PRId64 ".%04" PRId64,
+			    cells[i].n < 0 ? "-" : "", (cells[i].n < 0 ?
+			    -cells[i].n : cells[i].n) / 10000, (cells[i].n < 0 ?
+			    -cells[i].n : cells[i].n) % 10000);
+			c->s = strdup(buf);
+			break;
 		default:
 			break;
 		}
 		if ((c->kind == CELL_STR || c->kind == CELL_MS ||
-		    c->kind == CELL_INT) && c->s == NULL)
+		    c->kind == CELL_INT || c->kind == CELL_RATIO) &&
+		    c->s == NULL)
 			fatal_oom();
 	}
 }
@@ -265,11 +273,12 @@ line(const struct text *t, FILE *fp, size_t width, const char *const *texts,
 		w = columns_of(texts[i]);
 		if (i > 0)
 			pad(&e, GAP);
-		if (kinds[i] == CELL_MS || kinds[i] == CELL_INT)
+		if (kinds[i] == CELL_MS || kinds[i] == CELL_INT ||
+		    kinds[i] == CELL_RATIO)
 			pad(&e, t->width[i] - w);
 		put(&e, texts[i]);
 		if (i + 1 < t->ncolumns && kinds[i] != CELL_MS &&
-		    kinds[i] != CELL_INT)
+		    kinds[i] != CELL_INT && kinds[i] != CELL_RATIO)
 			pad(&e, t->width[i] - w);
 	}
 	if (t->framed)

@@ -457,6 +457,21 @@ test_row(void)
 	row_is(OUT_CSV, 0, cells,
 	    ",x,,2018-10-25T18:55:27.027Z,-1.500,-7\n",
 	    "out_row csv: a negative duration keeps its sign");
+
+	cells[4] = C_RATIO(8125);
+	cells[5] = C_RATIO(10000);
+	row_is(OUT_CSV, 0, cells,
+	    ",x,,2018-10-25T18:55:27.027Z,0.8125,1.0000\n",
+	    "out_row csv: ratios with four decimals");
+	row_is(OUT_TSV, 0, cells,
+	    "\tx\t\t2018-10-25T18:55:27.027Z\t0.8125\t1.0000\n",
+	    "out_row tsv: ratios with four decimals");
+	cells[5] = C_RATIO(5);
+	row_is(OUT_JSON, 0, cells,
+	    "{\"name\":null,\"empty\":\"x\",\"none\":null,"
+	    "\"at\":\"2018-10-25T18:55:27.027Z\",\"secs\":0.8125,"
+	    "\"n\":0.0005}\n",
+	    "out_row json: ratios are numbers");
 }
 
 /* parse_duration: an integer with ms, s, m, h or d, or a sum of them. */

@@ -7,7 +7,8 @@
 # only where a change was meant (a LOGIN's row in `events` names its
 # status, issue 12; messages give columns, name fields and count in
 # number, and check -S no longer carries the state between batches, issue
-# 12 parts 2, 5 and 10); views-golden.sh runs this again and compares, so
+# 12 parts 2, 5 and 10; the summary lines when summary took Connect's
+# metrics, issue 14); views-golden.sh runs this again and compares, so
 # a refactor that changes any byte shows.
 #
 # usage: AGENTEV=./agentev sh tests/golden/tables.sh DIR

@@ -165,12 +165,14 @@ def clip(rows_, T, start="start", end="end"):
         out.append(r)
     return out
 
-KIND = {"Available": "available_s", "Incoming": "incoming_s",
-        "On contact": "on_contact_s", "After contact work": "acw_s",
-        "Offline": "offline_s", "Error": "error_s", "Missed": "error_s",
-        "Rejected": "error_s"}
-COLS = ["available_s", "incoming_s", "on_contact_s", "acw_s", "custom_s",
-        "offline_s", "error_s"]
+KIND = {"Available": "activity_available_s",
+        "Incoming": "activity_incoming_s",
+        "On contact": "activity_on_contact_s",
+        "After contact work": "activity_acw_s",
+        "Offline": "activity_offline_s", "Error": "activity_error_s",
+        "Missed": "activity_missed_s", "Rejected": "activity_rejected_s",
+        "Unknown": "activity_unknown_s"}
+COLS = sorted(set(KIND.values())) + ["activity_custom_s"]
 HOUR = 3600 * 1000
 
 def summary_reference(activity, acw, T, hourly):
@@ -186,7 +188,7 @@ def summary_reference(activity, acw, T, hourly):
         while s < e or (s == e and not hourly):
             n = min(e, (s // HOUR + 1) * HOUR) if hourly else e
             tally(r["agent_arn"], s // HOUR * HOUR if hourly else 0)[
-                KIND.get(r["activity"], "custom_s")] += n - s
+                KIND.get(r["activity"], "activity_custom_s")] += n - s
             if s == e:
                 break
             s = n
@@ -208,14 +210,15 @@ def check_summary(what, got, want, hourly):
         w = want.get(k, dict({c: 0 for c in COLS}, acw_count=0,
                              acw_total_s=0, acw_max_s=None))
         g = {c: dur(r[c]) for c in COLS}
-        g.update(acw_count=r["acw_count"], acw_total_s=dur(r["acw_total_s"]),
-                 acw_max_s=dur(r["acw_max_s"]))
+        g.update(acw_count=r["contact_acw_count"],
+                 acw_total_s=dur(r["contact_acw_total_s"]),
+                 acw_max_s=dur(r["contact_acw_max_s"]))
         if g != w:
             fail("%s: %s: got %s, expected %s" % (what, k, g, w))
             return
         if dur(r["logged_in_s"]) != sum(w[c] for c in COLS):
             fail("%s: %s: logged_in_s" % (what, k))
-        mean = r["acw_mean_s"]
+        mean = r["contact_acw_mean_s"]
         if w["acw_count"] and dur(mean) != \
                 (w["acw_total_s"] * 2 + w["acw_count"]) // \
                 (2 * w["acw_count"]):

@@ -3,8 +3,8 @@
 # batches (cutting inside ACWs, statuses, and between duplicates), running
 # the batches one after another with one -S state file and concatenating
 # their output gives the rows of one run over the whole day, that run's
-# OPEN rows aside (contacts and sessions too); summary counts add up to
-# the one run's.
+# OPEN rows aside (contacts and sessions too); summary totals (times and
+# counts, not ratios, means or maxima) add up to the one run's.
 set -e
 : "${AGENTEV:=$PWD/agentev}"
 d=$(mktemp -d "${TMP:-/tmp}/split.XXXXXX")
@@ -30,7 +30,8 @@ for line in open(sys.argv[1]):
     r = json.loads(line)
     t = tot.setdefault(r["agent_arn"], {})
     for k, v in r.items():
-        if isinstance(v, (int, float)) and k not in ("acw_mean_s", "acw_max_s"):
+        if isinstance(v, (int, float)) and k not in ("contact_acw_mean_s",
+            "contact_acw_max_s", "occupancy", "answer_rate"):
             t[k] = t.get(k, 0) + round(v * 1000)
 for a in sorted(tot):
     print(a, sorted(tot[a].items()))

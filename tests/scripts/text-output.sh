@@ -59,6 +59,8 @@ def reference(args, zone):
             raise ValueError(v)
         if isinstance(v, int):
             return str(v), True
+        if k in ("occupancy", "answer_rate"):	# ratios, four places
+            return "%.4f" % v, True
         if isinstance(v, float):
             s = round(v * 1000) // 1000
             return "%d:%02d:%02d" % (s // 3600, s // 60 % 60, s % 60), True
