@@ -14,7 +14,7 @@ ALL_CFLAGS = $(WARNFLAGS) $(CFLAGS)
 LDLIBS = $(JANSSON_LIBS) -lpthread
 
 OBJS = agentev.o $(LIBOBJS)
-LIBOBJS = arena.o parse.o frame.o acw.o events.o summary.o bucket.o output.o pipeline.o state.o
+LIBOBJS = arena.o memo.o parse.o frame.o acw.o events.o summary.o bucket.o output.o pipeline.o state.o
 
 all: agentev
 

@@ -638,6 +638,7 @@ main(int argc, char *argv[])
 	int header = 1, nops, threads = default_threads();
 
 	arena_init();
+	memo_init();
 	r->config.max_record = DEFAULT_MAX;
 	nops = parse_options(argc, argv, r, &operands, &format, &header,
 	    &zone, &interval, &threads);
@@ -686,5 +687,6 @@ main(int argc, char *argv[])
 	out_free(r->out);
 	free(operands);
 	arena_drop();
+	memo_drop();
 	return r->status;
 }

@@ -158,6 +158,32 @@ void	 arena_release(size_t);
 void	 arena_drop(void);
 void	 arena_free(void *);
 
+/*
+ * memo.c: subtrees validated before, per thread.  memo_scan finds the
+ * spans of a record's snapshots and their Configuration and what the memo
+ * knows of them; memo_keep keeps what a record that validated cleanly
+ * extracted.  A hit points into the memo, which frees entries only at the
+ * next memo_scan on the same thread: an event the record path hands on
+ * must be used and freed, or detached, before the next record.
+ */
+struct memo_span {
+	size_t		 off;		/* into the record */
+	size_t		 len;		/* 0: no such object */
+	const struct snapshot *hit;	/* what it extracts to, or NULL */
+};
+struct memo_rec {
+	struct memo_span snap[2];	/* Current-, PreviousAgentSnapshot */
+	struct memo_span conf[2];	/* their Configuration */
+	const char	*buf;		/* the record with "{}" for hits */
+	size_t		 len;
+};
+void	 memo_init(void);
+void	 memo_set(int);
+int	 memo_scan(struct memo_rec *, const char *, size_t);
+void	 memo_keep(const struct memo_rec *, const char *,
+	    const struct event *);
+void	 memo_drop(void);
+
 /* parse.c */
 void	 parse_value(const char *, size_t, const struct origin *,
 	    const struct config *, record_fn, void *);

@@ -1,0 +1,494 @@
+/*
+ * memo.c: decode each distinct snapshot once.
+ *
+ * Events repeat themselves: an event's PreviousAgentSnapshot is, byte for
+ * byte, almost always its agent's last CurrentAgentSnapshot, and a
+ * snapshot's Configuration (routing profile, queues, hierarchy,
+ * proficiencies) is the same for an agent all day.  So before a record is
+ * decoded, a structural scan (strings, escapes and brackets, as the framer
+ * does; nothing is decoded) finds the byte ranges of its two snapshots and
+ * of their Configuration objects.  A range whose bytes equal those of a
+ * subtree validated before is replaced by "{}" in a copy of the record,
+ * which jansson decodes instead, and the validation takes what the
+ * earlier validation of those bytes extracted (parse.c).
+ *
+ * The memo keeps a subtree only from a record that validated with no
+ * problem at all, and parse.c uses it only when the record with the memo
+ * also validates with no problem; anything else (a problem anywhere, a
+ * decoding error, an escaped or repeated key where the scan looks) is
+ * decoded whole as without the memo.  So what a memo entry holds never
+ * depends on the context it was found in: a clean subtree is clean, and
+ * extracts the same, under any key, with or without -s.
+ *
+ * One memo per thread (no locks): entries in a hash table and a list from
+ * the most to the least recently used, at most MEMO_LIMIT bytes counted
+ * generously; the least recently used go first.  Entries are freed only at
+ * the start of a record, when no event points into them (an event handed
+ * on is used and freed, or detached, before the next record; see
+ * agentev.h).  AGENTEV_MEMO=0 in the environment turns it off.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "agentev.h"
+
+#define MEMO_LIMIT	(4 * 1024 * 1024)	/* bytes per thread */
+#define MEMO_ENTRY_MAX	(MEMO_LIMIT / 16)	/* larger subtrees are not kept */
+#define MEMO_ENTRY_MIN	64		/* smaller ones are not worth it */
+#define MEMO_RECORD_MAX	(1024 * 1024)	/* larger records bypass the memo */
+#define MEMO_BUF_KEEP	(256 * 1024)	/* a bigger copy buffer is freed */
+
+enum memo_kind { MK_SNAPSHOT, MK_CONFIGURATION };
+
+struct memo_entry {
+	struct memo_entry *chain;	/* next in the hash bucket */
+	struct memo_entry *newer;	/* use order */
+	struct memo_entry *older;
+	uint64_t	 hash;
+	size_t		 len;
+	size_t		 cost;
+	enum memo_kind	 kind;
+	struct snapshot	*snap;		/* what validation extracted */
+	char		 bytes[];
+};
+
+struct memo {
+	struct memo_entry **buckets;
+	size_t		 nbuckets;	/* a power of two, or 0 */
+	size_t		 count;
+	size_t		 bytes;
+	struct memo_entry *newest;
+	struct memo_entry *oldest;
+	char		*buf;		/* the record with "{}" for hits */
+	size_t		 cap;
+};
+
+static _Thread_local struct memo memo;
+static int memo_on = 1;
+
+/* Read AGENTEV_MEMO; before any thread starts. */
+void
+memo_init(void)
+{
+	const char *s = getenv("AGENTEV_MEMO");
+
+	memo_on = s == NULL || strcmp(s, "0") != 0;
+}
+
+/* Turn the memo on or off (the fuzz harness compares both). */
+void
+memo_set(int on)
+{
+	memo_on = on;
+}
+
+static uint64_t
+hash_bytes(const char *p, size_t n, enum memo_kind kind)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n ^ (uint64_t)kind << 60, w;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, p, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ h >> 29;
+}
+
+static void
+unlink_use(struct memo_entry *e)
+{
+	if (e->newer != NULL)
+		e->newer->older = e->older;
+	else
+		memo.newest = e->older;
+	if (e->older != NULL)
+		e->older->newer = e->newer;
+	else
+		memo.oldest = e->newer;
+	e->newer = e->older = NULL;
+}
+
+static void
+link_newest(struct memo_entry *e)
+{
+	e->older = memo.newest;
+	e->newer = NULL;
+	if (memo.newest != NULL)
+		memo.newest->newer = e;
+	else
+		memo.oldest = e;
+	memo.newest = e;
+}
+
+static void
+evict(struct memo_entry *e)
+{
+	struct memo_entry **pp = &memo.buckets[e->hash & (memo.nbuckets - 1)];
+
+	while (*pp != e)
+		pp = &(*pp)->chain;
+	*pp = e->chain;
+	unlink_use(e);
+	memo.count--;
+	memo.bytes -= e->cost;
+	free(e->snap);
+	free(e);
+}
+
+static struct memo_entry *
+find(enum memo_kind kind, const char *p, size_t n, uint64_t h)
+{
+	struct memo_entry *e;
+
+	if (memo.nbuckets == 0)
+		return NULL;
+	for (e = memo.buckets[h & (memo.nbuckets - 1)]; e; e = e->chain)
+		if (e->hash == h && e->len == n && e->kind == kind &&
+		    memcmp(e->bytes, p, n) == 0)
+			return e;
+	return NULL;
+}
+
+/* Double the table (or make the first one); on no memory, keep it. */
+static void
+grow(void)
+{
+	size_t n = memo.nbuckets ? memo.nbuckets * 2 : 256, i;
+	struct memo_entry **b, *e, *next;
+
+	if ((b = calloc(n, sizeof(*b))) == NULL)
+		return;
+	for (i = 0; i < memo.nbuckets; i++)
+		for (e = memo.buckets[i]; e; e = next) {
+			next = e->chain;
+			e->chain = b[e->hash & (n - 1)];
+			b[e->hash & (n - 1)] = e;
+		}
+	free(memo.buckets);
+	memo.buckets = b;
+	memo.nbuckets = n;
+}
+
+/* Keep s as what the n bytes at p extract to. */
+static void
+insert(enum memo_kind kind, const char *p, size_t n,
+    const struct snapshot *s)
+{
+	struct memo_entry *e;
+	uint64_t h = hash_bytes(p, n, kind);
+	size_t slot;
+
+	if (find(kind, p, n, h) != NULL)
+		return;
+	if (memo.count >= memo.nbuckets)
+		grow();
+	if (memo.nbuckets == 0 || (e = malloc(sizeof(*e) + n)) == NULL)
+		return;
+	memcpy(e->bytes, p, n);
+	e->hash = h;
+	e->len = n;
+	e->kind = kind;
+	e->snap = snapshot_copy(s);
+	/* the copy's strings are the subtree's, decoded: fewer bytes, but
+	 * proficiencies are dumped again, so count them twice */
+	e->cost = sizeof(*e) + n + sizeof(*s) +
+	    s->ncontacts * sizeof(*s->contacts) + 2 * n;
+	slot = h & (memo.nbuckets - 1);
+	e->chain = memo.buckets[slot];
+	memo.buckets[slot] = e;
+	link_newest(e);
+	memo.count++;
+	memo.bytes += e->cost;
+}
+
+/* Free the thread's memo (at the end of a thread). */
+void
+memo_drop(void)
+{
+	while (memo.oldest != NULL)
+		evict(memo.oldest);
+	free(memo.buckets);
+	free(memo.buf);
+	memset(&memo, 0, sizeof(memo));
+}
+
+/*
+ * The structural scan.  Each function takes the position of what it
+ * skips and returns the position after it, or NULL when the bytes are not
+ * of the expected shape (jansson will say what is wrong, or not).
+ */
+static const char *
+skip_space(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
+	    *p == '\r'))
+		p++;
+	return p;
+}
+
+/* p is at the opening quote. */
+static const char *
+skip_string(const char *p, const char *end)
+{
+	for (p++; p < end; p++) {
+		if (*p == '"')
+			return p + 1;
+		if (*p == '\\' && ++p == end)
+			return NULL;
+	}
+	return NULL;
+}
+
+static const char *
+skip_value(const char *p, const char *end)
+{
+	size_t depth = 0;
+
+	if (p == end)
+		return NULL;
+	if (*p == '"')
+		return skip_string(p, end);
+	if (*p != '{' && *p != '[') {
+		while (p < end && *p != ',' && *p != '}' && *p != ']' &&
+		    *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+			p++;
+		return p;
+	}
+	for (; p < end; p++) {
+		switch (*p) {
+		case '"':
+			if ((p = skip_string(p, end)) == NULL)
+				return NULL;
+			p--;
+			break;
+		case '{':
+		case '[':
+			depth++;
+			break;
+		case '}':
+		case ']':
+			if (--depth == 0)
+				return p + 1;
+			break;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Scan the members of the object at p.  For each of the nwant keys in
+ * want whose value is an object, set the span of that value (off from
+ * base).  Fails on an escaped key (it could spell a wanted one) and on a
+ * wanted key given twice.
+ */
+static const char *
+scan_object(const char *p, const char *end, const char *base,
+    const char *const *want, size_t nwant, struct memo_span *spans)
+{
+	const char *key, *value;
+	size_t i, keylen;
+	int seen[2] = { 0, 0 };
+
+	if (p == end || *p != '{')
+		return NULL;
+	p = skip_space(p + 1, end);
+	if (p < end && *p == '}')
+		return p + 1;
+	for (;;) {
+		if (p == end || *p != '"')
+			return NULL;
+		key = p + 1;
+		if ((p = skip_string(p, end)) == NULL)
+			return NULL;
+		keylen = (size_t)(p - 1 - key);
+		if (memchr(key, '\\', keylen) != NULL)
+			return NULL;
+		p = skip_space(p, end);
+		if (p == end || *p != ':')
+			return NULL;
+		value = p = skip_space(p + 1, end);
+		if ((p = skip_value(p, end)) == NULL)
+			return NULL;
+		for (i = 0; i < nwant; i++) {
+			if (strlen(want[i]) != keylen ||
+			    memcmp(want[i], key, keylen) != 0)
+				continue;
+			if (seen[i]++)
+				return NULL;
+			if (*value == '{') {
+				spans[i].off = (size_t)(value - base);
+				spans[i].len = (size_t)(p - value);
+			}
+		}
+		p = skip_space(p, end);
+		if (p < end && *p == '}')
+			return p + 1;
+		if (p == end || *p != ',')
+			return NULL;
+		p = skip_space(p + 1, end);
+	}
+}
+
+static const char *const snapshot_keys[] = {
+	"CurrentAgentSnapshot", "PreviousAgentSnapshot"
+};
+static const char *const configuration_key[] = { "Configuration" };
+
+/* Find the spans of a record; -1 when it is not of the usual shape. */
+static int
+scan_record(struct memo_rec *mr, const char *buf, size_t len)
+{
+	const char *end = buf + len, *p;
+	struct memo_span conf;
+	int i;
+
+	p = skip_space(buf, end);
+	if ((p = scan_object(p, end, buf, snapshot_keys, 2, mr->snap)) ==
+	    NULL || skip_space(p, end) != end)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		if (mr->snap[i].len == 0)
+			continue;
+		memset(&conf, 0, sizeof(conf));
+		if (scan_object(buf + mr->snap[i].off, buf + mr->snap[i].off +
+		    mr->snap[i].len, buf, configuration_key, 1, &conf) == NULL)
+			return -1;
+		mr->conf[i] = conf;
+	}
+	return 0;
+}
+
+static const struct snapshot *
+lookup(enum memo_kind kind, const char *buf, const struct memo_span *s)
+{
+	struct memo_entry *e;
+
+	if (s->len < MEMO_ENTRY_MIN || s->len > MEMO_ENTRY_MAX)
+		return NULL;
+	if ((e = find(kind, buf + s->off, s->len,
+	    hash_bytes(buf + s->off, s->len, kind))) == NULL)
+		return NULL;
+	if (e != memo.newest) {
+		unlink_use(e);
+		link_newest(e);
+	}
+	return e->snap;
+}
+
+/* Copy the record into memo.buf with "{}" for each span that hit. */
+static int
+reduce(struct memo_rec *mr, const char *buf, size_t len)
+{
+	const struct memo_span *hit[2], *t;
+	size_t nhit = 0, i, at = 0, o = 0;
+
+	for (i = 0; i < 2; i++)
+		if (mr->snap[i].hit != NULL)
+			hit[nhit++] = &mr->snap[i];
+		else if (mr->conf[i].hit != NULL)
+			hit[nhit++] = &mr->conf[i];
+	if (nhit == 2 && hit[1]->off < hit[0]->off) {
+		t = hit[0];
+		hit[0] = hit[1];
+		hit[1] = t;
+	}
+	if (memo.cap < len + 1) {
+		free(memo.buf);
+		if ((memo.buf = malloc(len + 1)) == NULL) {
+			memo.cap = 0;
+			return -1;
+		}
+		memo.cap = len + 1;
+	}
+	for (i = 0; i < nhit; i++) {
+		memcpy(memo.buf + o, buf + at, hit[i]->off - at);
+		o += hit[i]->off - at;
+		memcpy(memo.buf + o, "{}", 2);
+		o += 2;
+		at = hit[i]->off + hit[i]->len;
+	}
+	memcpy(memo.buf + o, buf + at, len - at);
+	o += len - at;
+	mr->buf = memo.buf;
+	mr->len = o;
+	return 0;
+}
+
+/*
+ * Before a record is decoded: find its spans and what the memo knows of
+ * them.  Returns -1 when the memo cannot serve it (off, too big, an
+ * unusual shape), 0 when nothing is known (mr still says what to keep),
+ * 1 when mr->buf and mr->len hold the record with "{}" for the known
+ * spans and mr's hits say what they extract to.
+ */
+int
+memo_scan(struct memo_rec *mr, const char *buf, size_t len)
+{
+	int i, hits = 0;
+
+	memset(mr, 0, sizeof(*mr));
+	if (!memo_on || len > MEMO_RECORD_MAX)
+		return -1;
+	/* nothing points into the memo between records */
+	while (memo.bytes > MEMO_LIMIT)
+		evict(memo.oldest);
+	if (memo.cap > MEMO_BUF_KEEP) {
+		free(memo.buf);
+		memo.buf = NULL;
+		memo.cap = 0;
+	}
+	if (scan_record(mr, buf, len) == -1)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		if (mr->snap[i].len == 0)
+			continue;
+		if ((mr->snap[i].hit = lookup(MK_SNAPSHOT, buf,
+		    &mr->snap[i])) != NULL)
+			hits++;
+		else if ((mr->conf[i].hit = lookup(MK_CONFIGURATION, buf,
+		    &mr->conf[i])) != NULL)
+			hits++;
+	}
+	if (hits == 0)
+		return 0;
+	return reduce(mr, buf, len) == -1 ? -1 : 1;
+}
+
+/*
+ * After the record at buf (as scanned into mr) validated with no problem
+ * into ev: keep what its spans that were not known extract to.
+ */
+void
+memo_keep(const struct memo_rec *mr, const char *buf, const struct event *ev)
+{
+	const struct snapshot *s;
+	struct snapshot conf;
+	const struct memo_span *sp;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		s = i == 0 ? &ev->cur : &ev->prev;
+		if (!s->present || mr->snap[i].hit != NULL)
+			continue;
+		sp = &mr->snap[i];
+		if (sp->len >= MEMO_ENTRY_MIN && sp->len <= MEMO_ENTRY_MAX)
+			insert(MK_SNAPSHOT, buf + sp->off, sp->len, s);
+		sp = &mr->conf[i];
+		if (sp->hit != NULL || sp->len < MEMO_ENTRY_MIN ||
+		    sp->len > MEMO_ENTRY_MAX)
+			continue;
+		memset(&conf, 0, sizeof(conf));
+		conf.username = s->username;
+		conf.first_name = s->first_name;
+		conf.last_name = s->last_name;
+		conf.routing_profile = s->routing_profile;
+		memcpy(conf.hierarchy, s->hierarchy, sizeof(conf.hierarchy));
+		conf.proficiencies = s->proficiencies;
+		insert(MK_CONFIGURATION, buf + sp->off, sp->len, &conf);
+	}
+}
