@@ -231,18 +231,30 @@ skip_space(const char *p, const char *end)
 	return p;
 }
 
-/* p is at the opening quote. */
+/*
+ * p is at the opening quote.  The closing one is the first quote after it
+ * with an even number of backslashes before it; memchr finds quotes fast.
+ */
 static const char *
 skip_string(const char *p, const char *end)
 {
-	for (p++; p < end; p++) {
-		if (*p == '"')
-			return p + 1;
-		if (*p == '\\' && ++p == end)
+	const char *start = ++p, *q;
+
+	for (;;) {
+		if ((p = memchr(p, '"', (size_t)(end - p))) == NULL)
 			return NULL;
+		for (q = p; q > start && q[-1] == '\\'; q--)
+			;
+		if ((p - q) % 2 == 0)
+			return p + 1;
+		p++;
 	}
-	return NULL;
 }
+
+/* Bytes that matter between strings inside an object or array. */
+static const unsigned char structural[256] = {
+	['"'] = 1, ['{'] = 2, ['['] = 2, ['}'] = 3, [']'] = 3
+};
 
 static const char *
 skip_value(const char *p, const char *end)
@@ -259,40 +271,46 @@ skip_value(const char *p, const char *end)
 			p++;
 		return p;
 	}
-	for (; p < end; p++) {
-		switch (*p) {
-		case '"':
+	while (p < end) {
+		switch (structural[(unsigned char)*p]) {
+		case 0:
+			p++;
+			break;
+		case 1:
 			if ((p = skip_string(p, end)) == NULL)
 				return NULL;
-			p--;
 			break;
-		case '{':
-		case '[':
+		case 2:
 			depth++;
+			p++;
 			break;
-		case '}':
-		case ']':
+		default:
+			p++;
 			if (--depth == 0)
-				return p + 1;
+				return p;
 			break;
 		}
 	}
 	return NULL;
 }
 
+static const char *const snapshot_keys[] = {
+	"CurrentAgentSnapshot", "PreviousAgentSnapshot"
+};
+
 /*
- * Scan the members of the object at p.  For each of the nwant keys in
- * want whose value is an object, set the span of that value (off from
- * base).  Fails on an escaped key (it could spell a wanted one) and on a
- * wanted key given twice.
+ * Scan the members of the object at p, once: at the top of the record
+ * (snapshot < 0) for the two snapshots, inside snapshot number `snapshot`
+ * for its Configuration.  Fails on an escaped key (it could spell one we
+ * look for) and on a key we look for given twice.
  */
 static const char *
-scan_object(const char *p, const char *end, const char *base,
-    const char *const *want, size_t nwant, struct memo_span *spans)
+scan_object(struct memo_rec *mr, const char *p, const char *end,
+    const char *base, int snapshot)
 {
 	const char *key, *value;
-	size_t i, keylen;
-	int seen[2] = { 0, 0 };
+	size_t keylen;
+	int i, seen = 0;
 
 	if (p == end || *p != '{')
 		return NULL;
@@ -312,18 +330,29 @@ scan_object(const char *p, const char *end, const char *base,
 		if (p == end || *p != ':')
 			return NULL;
 		value = p = skip_space(p + 1, end);
-		if ((p = skip_value(p, end)) == NULL)
+		i = -1;
+		if (snapshot < 0) {
+			if (keylen == 20 && memcmp(key, snapshot_keys[0], 20) == 0)
+				i = 0;
+			else if (keylen == 21 &&
+			    memcmp(key, snapshot_keys[1], 21) == 0)
+				i = 1;
+		} else if (keylen == 13 && memcmp(key, "Configuration", 13) == 0)
+			i = 0;
+		if (i >= 0 && (seen & 1 << i))
 			return NULL;
-		for (i = 0; i < nwant; i++) {
-			if (strlen(want[i]) != keylen ||
-			    memcmp(want[i], key, keylen) != 0)
-				continue;
-			if (seen[i]++)
+		if (i >= 0)
+			seen |= 1 << i;
+		if (i >= 0 && snapshot < 0 && p < end && *p == '{') {
+			if ((p = scan_object(mr, p, end, base, i)) == NULL)
 				return NULL;
-			if (*value == '{') {
-				spans[i].off = (size_t)(value - base);
-				spans[i].len = (size_t)(p - value);
-			}
+			mr->snap[i].off = (size_t)(value - base);
+			mr->snap[i].len = (size_t)(p - value);
+		} else if ((p = skip_value(p, end)) == NULL)
+			return NULL;
+		else if (i >= 0 && snapshot >= 0 && *value == '{') {
+			mr->conf[snapshot].off = (size_t)(value - base);
+			mr->conf[snapshot].len = (size_t)(p - value);
 		}
 		p = skip_space(p, end);
 		if (p < end && *p == '}')
@@ -334,32 +363,16 @@ scan_object(const char *p, const char *end, const char *base,
 	}
 }
 
-static const char *const snapshot_keys[] = {
-	"CurrentAgentSnapshot", "PreviousAgentSnapshot"
-};
-static const char *const configuration_key[] = { "Configuration" };
-
 /* Find the spans of a record; -1 when it is not of the usual shape. */
 static int
 scan_record(struct memo_rec *mr, const char *buf, size_t len)
 {
 	const char *end = buf + len, *p;
-	struct memo_span conf;
-	int i;
 
 	p = skip_space(buf, end);
-	if ((p = scan_object(p, end, buf, snapshot_keys, 2, mr->snap)) ==
-	    NULL || skip_space(p, end) != end)
+	if ((p = scan_object(mr, p, end, buf, -1)) == NULL ||
+	    skip_space(p, end) != end)
 		return -1;
-	for (i = 0; i < 2; i++) {
-		if (mr->snap[i].len == 0)
-			continue;
-		memset(&conf, 0, sizeof(conf));
-		if (scan_object(buf + mr->snap[i].off, buf + mr->snap[i].off +
-		    mr->snap[i].len, buf, configuration_key, 1, &conf) == NULL)
-			return -1;
-		mr->conf[i] = conf;
-	}
 	return 0;
 }
 
