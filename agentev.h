@@ -160,20 +160,26 @@ void	 arena_free(void *);
 
 /*
  * memo.c: subtrees validated before, per thread.  memo_scan finds the
- * spans of a record's snapshots and their Configuration and what the memo
- * knows of them; memo_keep keeps what a record that validated cleanly
+ * spans of a record's snapshots and their parts and what the memo knows
+ * of them; memo_keep keeps what a record that validated cleanly
  * extracted.  A hit points into the memo, which frees entries only at the
  * next memo_scan on the same thread: an event the record path hands on
  * must be used and freed, or detached, before the next record.
  */
+enum memo_part {
+	MP_SNAPSHOT,		/* the whole snapshot */
+	MP_STATUS,		/* its AgentStatus */
+	MP_CONFIGURATION,	/* its Configuration */
+	MP_NPARTS
+};
 struct memo_span {
 	size_t		 off;		/* into the record */
-	size_t		 len;		/* 0: no such object */
+	size_t		 len;		/* 0: no such value */
 	const struct snapshot *hit;	/* what it extracts to, or NULL */
 };
 struct memo_rec {
-	struct memo_span snap[2];	/* Current-, PreviousAgentSnapshot */
-	struct memo_span conf[2];	/* their Configuration */
+	/* [0] CurrentAgentSnapshot, [1] PreviousAgentSnapshot */
+	struct memo_span span[2][MP_NPARTS];
 	const char	*buf;		/* the record with "{}" for hits */
 	size_t		 len;
 };
@@ -193,6 +199,7 @@ int	 parse_event(json_t *, const struct config *, struct event *,
 void	 event_clear(struct event *);
 void	 event_free(struct event *);
 struct snapshot	*snapshot_copy(const struct snapshot *);
+size_t	 snapshot_size(const struct snapshot *);
 void	 event_detach(struct event *);
 int	 contact_state_of(const char *);
 const struct contact *snapshot_contact(const struct snapshot *,

@@ -7,7 +7,8 @@
  * proficiencies) is the same for an agent all day.  So before a record is
  * decoded, a structural scan (strings, escapes and brackets, as the framer
  * does; nothing is decoded) finds the byte ranges of its two snapshots and
- * of their Configuration objects.  A range whose bytes equal those of a
+ * of their AgentStatus and Configuration objects (a snapshot is new when
+ * its status or its contacts change; the rest of it stays the same).  A range whose bytes equal those of a
  * subtree validated before is replaced by "{}" in a copy of the record,
  * which jansson decodes instead, and the validation takes what the
  * earlier validation of those bytes extracted (parse.c).
@@ -39,8 +40,6 @@
 #define MEMO_RECORD_MAX	(1024 * 1024)	/* larger records bypass the memo */
 #define MEMO_BUF_KEEP	(256 * 1024)	/* a bigger copy buffer is freed */
 
-enum memo_kind { MK_SNAPSHOT, MK_CONFIGURATION };
-
 struct memo_entry {
 	struct memo_entry *chain;	/* next in the hash bucket */
 	struct memo_entry *newer;	/* use order */
@@ -48,7 +47,7 @@ struct memo_entry {
 	uint64_t	 hash;
 	size_t		 len;
 	size_t		 cost;
-	enum memo_kind	 kind;
+	enum memo_part	 kind;
 	struct snapshot	*snap;		/* what validation extracted */
 	char		 bytes[];
 };
@@ -84,7 +83,7 @@ memo_set(int on)
 }
 
 static uint64_t
-hash_bytes(const char *p, size_t n, enum memo_kind kind)
+hash_bytes(const char *p, size_t n, enum memo_part kind)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n ^ (uint64_t)kind << 60, w;
 
@@ -141,7 +140,7 @@ evict(struct memo_entry *e)
 }
 
 static struct memo_entry *
-find(enum memo_kind kind, const char *p, size_t n, uint64_t h)
+find(enum memo_part kind, const char *p, size_t n, uint64_t h)
 {
 	struct memo_entry *e;
 
@@ -176,7 +175,7 @@ grow(void)
 
 /* Keep s as what the n bytes at p extract to. */
 static void
-insert(enum memo_kind kind, const char *p, size_t n,
+insert(enum memo_part kind, const char *p, size_t n,
     const struct snapshot *s)
 {
 	struct memo_entry *e;
@@ -194,10 +193,8 @@ insert(enum memo_kind kind, const char *p, size_t n,
 	e->len = n;
 	e->kind = kind;
 	e->snap = snapshot_copy(s);
-	/* the copy's strings are the subtree's, decoded: fewer bytes, but
-	 * proficiencies are dumped again, so count them twice */
-	e->cost = sizeof(*e) + n + sizeof(*s) +
-	    s->ncontacts * sizeof(*s->contacts) + 2 * n;
+	/* and what malloc keeps for itself, about */
+	e->cost = sizeof(*e) + n + snapshot_size(s) + 32;
 	slot = h & (memo.nbuckets - 1);
 	e->chain = memo.buckets[slot];
 	memo.buckets[slot] = e;
@@ -294,20 +291,39 @@ skip_value(const char *p, const char *end)
 	return NULL;
 }
 
-static const char *const snapshot_keys[] = {
-	"CurrentAgentSnapshot", "PreviousAgentSnapshot"
-};
+/* 0 and 1 for the snapshots, else -1. */
+static int
+top_key(const char *key, size_t n)
+{
+	if (n == 20 && memcmp(key, "CurrentAgentSnapshot", 20) == 0)
+		return 0;
+	if (n == 21 && memcmp(key, "PreviousAgentSnapshot", 21) == 0)
+		return 1;
+	return -1;
+}
+
+/* The part a snapshot's key names, or -1. */
+static int
+part_key(const char *key, size_t n)
+{
+	if (n == 11 && memcmp(key, "AgentStatus", 11) == 0)
+		return MP_STATUS;
+	if (n == 13 && memcmp(key, "Configuration", 13) == 0)
+		return MP_CONFIGURATION;
+	return -1;
+}
 
 /*
  * Scan the members of the object at p, once: at the top of the record
  * (snapshot < 0) for the two snapshots, inside snapshot number `snapshot`
- * for its Configuration.  Fails on an escaped key (it could spell one we
+ * for its parts.  Fails on an escaped key (it could spell one we
  * look for) and on a key we look for given twice.
  */
 static const char *
 scan_object(struct memo_rec *mr, const char *p, const char *end,
     const char *base, int snapshot)
 {
+	struct memo_span *sp;
 	const char *key, *value;
 	size_t keylen;
 	int i, seen = 0;
@@ -330,15 +346,8 @@ scan_object(struct memo_rec *mr, const char *p, const char *end,
 		if (p == end || *p != ':')
 			return NULL;
 		value = p = skip_space(p + 1, end);
-		i = -1;
-		if (snapshot < 0) {
-			if (keylen == 20 && memcmp(key, snapshot_keys[0], 20) == 0)
-				i = 0;
-			else if (keylen == 21 &&
-			    memcmp(key, snapshot_keys[1], 21) == 0)
-				i = 1;
-		} else if (keylen == 13 && memcmp(key, "Configuration", 13) == 0)
-			i = 0;
+		i = snapshot < 0 ? top_key(key, keylen) :
+		    part_key(key, keylen);
 		if (i >= 0 && (seen & 1 << i))
 			return NULL;
 		if (i >= 0)
@@ -346,13 +355,16 @@ scan_object(struct memo_rec *mr, const char *p, const char *end,
 		if (i >= 0 && snapshot < 0 && p < end && *p == '{') {
 			if ((p = scan_object(mr, p, end, base, i)) == NULL)
 				return NULL;
-			mr->snap[i].off = (size_t)(value - base);
-			mr->snap[i].len = (size_t)(p - value);
+			sp = &mr->span[i][MP_SNAPSHOT];
 		} else if ((p = skip_value(p, end)) == NULL)
 			return NULL;
-		else if (i >= 0 && snapshot >= 0 && *value == '{') {
-			mr->conf[snapshot].off = (size_t)(value - base);
-			mr->conf[snapshot].len = (size_t)(p - value);
+		else if (i >= 0 && snapshot >= 0 && *value == '{')
+			sp = &mr->span[snapshot][i];
+		else
+			sp = NULL;
+		if (sp != NULL) {
+			sp->off = (size_t)(value - base);
+			sp->len = (size_t)(p - value);
 		}
 		p = skip_space(p, end);
 		if (p < end && *p == '}')
@@ -377,7 +389,7 @@ scan_record(struct memo_rec *mr, const char *buf, size_t len)
 }
 
 static const struct snapshot *
-lookup(enum memo_kind kind, const char *buf, const struct memo_span *s)
+lookup(enum memo_part kind, const char *buf, const struct memo_span *s)
 {
 	struct memo_entry *e;
 
@@ -397,19 +409,25 @@ lookup(enum memo_kind kind, const char *buf, const struct memo_span *s)
 static int
 reduce(struct memo_rec *mr, const char *buf, size_t len)
 {
-	const struct memo_span *hit[2], *t;
-	size_t nhit = 0, i, at = 0, o = 0;
+	const struct memo_span *hit[2 * MP_NPARTS], *t;
+	size_t nhit = 0, i, k, at = 0, o = 0;
+	int part;
 
-	for (i = 0; i < 2; i++)
-		if (mr->snap[i].hit != NULL)
-			hit[nhit++] = &mr->snap[i];
-		else if (mr->conf[i].hit != NULL)
-			hit[nhit++] = &mr->conf[i];
-	if (nhit == 2 && hit[1]->off < hit[0]->off) {
-		t = hit[0];
-		hit[0] = hit[1];
-		hit[1] = t;
+	for (i = 0; i < 2; i++) {
+		if (mr->span[i][MP_SNAPSHOT].hit != NULL) {
+			hit[nhit++] = &mr->span[i][MP_SNAPSHOT];
+			continue;
+		}
+		for (part = MP_STATUS; part < MP_NPARTS; part++)
+			if (mr->span[i][part].hit != NULL)
+				hit[nhit++] = &mr->span[i][part];
 	}
+	for (i = 1; i < nhit; i++)
+		for (k = i; k > 0 && hit[k]->off < hit[k - 1]->off; k--) {
+			t = hit[k];
+			hit[k] = hit[k - 1];
+			hit[k - 1] = t;
+		}
 	if (memo.cap < len + 1) {
 		free(memo.buf);
 		if ((memo.buf = malloc(len + 1)) == NULL) {
@@ -442,7 +460,7 @@ reduce(struct memo_rec *mr, const char *buf, size_t len)
 int
 memo_scan(struct memo_rec *mr, const char *buf, size_t len)
 {
-	int i, hits = 0;
+	int i, part, hits = 0;
 
 	memset(mr, 0, sizeof(*mr));
 	if (!memo_on || len > MEMO_RECORD_MAX)
@@ -458,18 +476,44 @@ memo_scan(struct memo_rec *mr, const char *buf, size_t len)
 	if (scan_record(mr, buf, len) == -1)
 		return -1;
 	for (i = 0; i < 2; i++) {
-		if (mr->snap[i].len == 0)
+		if (mr->span[i][MP_SNAPSHOT].len == 0)
 			continue;
-		if ((mr->snap[i].hit = lookup(MK_SNAPSHOT, buf,
-		    &mr->snap[i])) != NULL)
+		if ((mr->span[i][MP_SNAPSHOT].hit = lookup(MP_SNAPSHOT, buf,
+		    &mr->span[i][MP_SNAPSHOT])) != NULL) {
 			hits++;
-		else if ((mr->conf[i].hit = lookup(MK_CONFIGURATION, buf,
-		    &mr->conf[i])) != NULL)
-			hits++;
+			continue;
+		}
+		for (part = MP_STATUS; part < MP_NPARTS; part++)
+			if ((mr->span[i][part].hit = lookup(part, buf,
+			    &mr->span[i][part])) != NULL)
+				hits++;
 	}
 	if (hits == 0)
 		return 0;
 	return reduce(mr, buf, len) == -1 ? -1 : 1;
+}
+
+/* The part of s that the span of part extracts to. */
+static void
+part_of(struct snapshot *p, const struct snapshot *s, int part)
+{
+	memset(p, 0, sizeof(*p));
+	switch (part) {
+	case MP_STATUS:
+		p->status_arn = s->status_arn;
+		p->status_name = s->status_name;
+		p->status_type = s->status_type;
+		p->status_start = s->status_start;
+		break;
+	case MP_CONFIGURATION:
+		p->username = s->username;
+		p->first_name = s->first_name;
+		p->last_name = s->last_name;
+		p->routing_profile = s->routing_profile;
+		memcpy(p->hierarchy, s->hierarchy, sizeof(p->hierarchy));
+		p->proficiencies = s->proficiencies;
+		break;
+	}
 }
 
 /*
@@ -479,29 +523,26 @@ memo_scan(struct memo_rec *mr, const char *buf, size_t len)
 void
 memo_keep(const struct memo_rec *mr, const char *buf, const struct event *ev)
 {
-	const struct snapshot *s;
-	struct snapshot conf;
 	const struct memo_span *sp;
-	int i;
+	const struct snapshot *s;
+	struct snapshot part;
+	int i, k;
 
 	for (i = 0; i < 2; i++) {
 		s = i == 0 ? &ev->cur : &ev->prev;
-		if (!s->present || mr->snap[i].hit != NULL)
+		if (!s->present || mr->span[i][MP_SNAPSHOT].hit != NULL)
 			continue;
-		sp = &mr->snap[i];
-		if (sp->len >= MEMO_ENTRY_MIN && sp->len <= MEMO_ENTRY_MAX)
-			insert(MK_SNAPSHOT, buf + sp->off, sp->len, s);
-		sp = &mr->conf[i];
-		if (sp->hit != NULL || sp->len < MEMO_ENTRY_MIN ||
-		    sp->len > MEMO_ENTRY_MAX)
-			continue;
-		memset(&conf, 0, sizeof(conf));
-		conf.username = s->username;
-		conf.first_name = s->first_name;
-		conf.last_name = s->last_name;
-		conf.routing_profile = s->routing_profile;
-		memcpy(conf.hierarchy, s->hierarchy, sizeof(conf.hierarchy));
-		conf.proficiencies = s->proficiencies;
-		insert(MK_CONFIGURATION, buf + sp->off, sp->len, &conf);
+		for (k = 0; k < MP_NPARTS; k++) {
+			sp = &mr->span[i][k];
+			if (sp->hit != NULL || sp->len < MEMO_ENTRY_MIN ||
+			    sp->len > MEMO_ENTRY_MAX)
+				continue;
+			if (k == MP_SNAPSHOT)
+				insert(k, buf + sp->off, sp->len, s);
+			else {
+				part_of(&part, s, k);
+				insert(k, buf + sp->off, sp->len, &part);
+			}
+		}
 	}
 }

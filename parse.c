@@ -651,12 +651,10 @@ check_contact(struct vctx *x, json_t *j, void *arg, size_t i)
  * its own array of contacts.
  */
 static void
-take_snapshot(struct vctx *x, struct snapshot *s, const struct snapshot *m)
+take_contacts(struct vctx *x, struct snapshot *s, const struct snapshot *m)
 {
-	*s = *m;
-	s->present = 1;
-	s->proficiencies_buf = NULL;
 	s->contacts = NULL;
+	s->ncontacts = m->ncontacts;
 	if (m->ncontacts == 0)
 		return;
 	if ((s->contacts = malloc(m->ncontacts * sizeof(*s->contacts))) ==
@@ -666,6 +664,24 @@ take_snapshot(struct vctx *x, struct snapshot *s, const struct snapshot *m)
 		return;
 	}
 	memcpy(s->contacts, m->contacts, m->ncontacts * sizeof(*s->contacts));
+}
+
+static void
+take_snapshot(struct vctx *x, struct snapshot *s, const struct snapshot *m)
+{
+	*s = *m;
+	s->present = 1;
+	s->proficiencies_buf = NULL;
+	take_contacts(x, s, m);
+}
+
+static void
+take_status(struct snapshot *s, const struct snapshot *m)
+{
+	s->status_arn = m->status_arn;
+	s->status_name = m->status_name;
+	s->status_type = m->status_type;
+	s->status_start = m->status_start;
 }
 
 /* What the memo knows of a Configuration. */
@@ -681,15 +697,15 @@ take_configuration(struct snapshot *s, const struct snapshot *m)
 }
 
 /*
- * Validate an AgentSnapshot at obj[key] into s.  With the memo, the
- * snapshot (known) or its Configuration (conf) is a placeholder "{}" and
- * the memo says what it extracts to.
+ * Validate an AgentSnapshot at obj[key] into s.  With the memo (memo set:
+ * the spans of this snapshot), the snapshot or some of its parts are
+ * placeholders "{}" and the memo says what they extract to.
  */
 static void
 check_snapshot(struct vctx *x, json_t *obj, const char *key, enum need need,
-    struct snapshot *s, const struct snapshot *known,
-    const struct snapshot *conf)
+    struct snapshot *s, const struct memo_span *memo)
 {
+	static const struct memo_span none[MP_NPARTS];
 	json_t *snap, *j;
 	size_t old;
 
@@ -697,14 +713,19 @@ check_snapshot(struct vctx *x, json_t *obj, const char *key, enum need need,
 	if ((snap = get(x, obj, key, JSON_OBJECT, need)) == NULL)
 		return;
 	s->present = 1;
-	if (known != NULL) {
-		take_snapshot(x, s, known);
+	if (memo == NULL)
+		memo = none;
+	if (memo[MP_SNAPSHOT].hit != NULL) {
+		take_snapshot(x, s, memo[MP_SNAPSHOT].hit);
 		return;
 	}
 	old = enter(x, key, -1);
 	if ((j = get(x, snap, "AgentStatus", JSON_OBJECT, REQUIRED))) {
 		size_t o = enter(x, "AgentStatus", -1);
-		check_status(x, j, s);
+		if (memo[MP_STATUS].hit != NULL)
+			take_status(s, memo[MP_STATUS].hit);
+		else
+			check_status(x, j, s);
 		leave(x, o);
 	}
 	if ((j = get(x, snap, "NextAgentStatus", JSON_OBJECT, OPTIONAL))) {
@@ -714,8 +735,8 @@ check_snapshot(struct vctx *x, json_t *obj, const char *key, enum need need,
 	}
 	if ((j = get(x, snap, "Configuration", JSON_OBJECT, REQUIRED))) {
 		size_t o = enter(x, "Configuration", -1);
-		if (conf != NULL)
-			take_configuration(s, conf);
+		if (memo[MP_CONFIGURATION].hit != NULL)
+			take_configuration(s, memo[MP_CONFIGURATION].hit);
 		else
 			check_configuration(x, j, s);
 		leave(x, o);
@@ -889,6 +910,16 @@ snapshot_copy(const struct snapshot *s)
 	return copy;
 }
 
+/* How many bytes snapshot_copy(s) takes. */
+size_t
+snapshot_size(const struct snapshot *s)
+{
+	struct snapshot tmp = *s;
+
+	return sizeof(tmp) + s->ncontacts * sizeof(*s->contacts) +
+	    snapshot_strings(&tmp, NULL);
+}
+
 /* The contact state named name, or CS_UNKNOWN. */
 int
 contact_state_of(const char *name)
@@ -953,11 +984,9 @@ validate_event(json_t *root, const struct config *cfg, struct event *ev,
 	(void)get_string(&x, root, "Version", REQUIRED, 1, 64);
 	check_snapshot(&x, root, "CurrentAgentSnapshot",
 	    ev->type == EV_LOGIN || ev->type == EV_LOGOUT ? OPTIONAL :
-	    REQUIRED, &ev->cur, mr ? mr->snap[0].hit : NULL,
-	    mr ? mr->conf[0].hit : NULL);
+	    REQUIRED, &ev->cur, mr ? mr->span[0] : NULL);
 	check_snapshot(&x, root, "PreviousAgentSnapshot", OPTIONAL,
-	    &ev->prev, mr ? mr->snap[1].hit : NULL,
-	    mr ? mr->conf[1].hit : NULL);
+	    &ev->prev, mr ? mr->span[1] : NULL);
 	return v->rejected ? -1 : 0;
 }
 
