@@ -26,7 +26,10 @@
  * generously; the least recently used go first.  Entries are freed only at
  * the start of a record, when no event points into them (an event handed
  * on is used and freed, or detached, before the next record; see
- * agentev.h).  AGENTEV_MEMO=0 in the environment turns it off.
+ * agentev.h).  Where the hits of the last 64 records cover less than an
+ * eighth of their bytes, the memo rests for 960 records, so that a stream
+ * that does not repeat itself pays for it on one record in sixteen only.
+ * AGENTEV_MEMO=0 in the environment turns it off.
  */
 
 #include <stdlib.h>
@@ -39,6 +42,8 @@
 #define MEMO_ENTRY_MIN	64		/* smaller ones are not worth it */
 #define MEMO_RECORD_MAX	(1024 * 1024)	/* larger records bypass the memo */
 #define MEMO_BUF_KEEP	(256 * 1024)	/* a bigger copy buffer is freed */
+#define MEMO_WINDOW	64		/* records between looks at the hits */
+#define MEMO_REST	(15 * MEMO_WINDOW)	/* records left alone after */
 
 struct memo_entry {
 	struct memo_entry *chain;	/* next in the hash bucket */
@@ -61,6 +66,11 @@ struct memo {
 	struct memo_entry *oldest;
 	char		*buf;		/* the record with "{}" for hits */
 	size_t		 cap;
+	/* whether it pays: hits in the last window, records to leave alone */
+	size_t		 records;
+	size_t		 bytes_seen;
+	size_t		 bytes_hit;
+	size_t		 rest;
 };
 
 static _Thread_local struct memo memo;
@@ -451,6 +461,29 @@ reduce(struct memo_rec *mr, const char *buf, size_t len)
 }
 
 /*
+ * A stream where almost nothing repeats (every event of a new agent, say)
+ * would pay for the scan and the copies and get nothing back.  So when the
+ * hits of a window of records cover less than an eighth of their bytes,
+ * the memo leaves the next MEMO_REST records alone, then looks again.
+ */
+static void
+count_hits(const struct memo_rec *mr, size_t len)
+{
+	int i, part;
+
+	memo.bytes_seen += len;
+	for (i = 0; i < 2; i++)
+		for (part = 0; part < MP_NPARTS; part++)
+			if (mr->span[i][part].hit != NULL)
+				memo.bytes_hit += mr->span[i][part].len;
+	if (++memo.records < MEMO_WINDOW)
+		return;
+	if (memo.bytes_hit < memo.bytes_seen / 8)
+		memo.rest = MEMO_REST;
+	memo.records = memo.bytes_seen = memo.bytes_hit = 0;
+}
+
+/*
  * Before a record is decoded: find its spans and what the memo knows of
  * them.  Returns -1 when the memo cannot serve it (off, too big, an
  * unusual shape), 0 when nothing is known (mr still says what to keep),
@@ -465,6 +498,10 @@ memo_scan(struct memo_rec *mr, const char *buf, size_t len)
 	memset(mr, 0, sizeof(*mr));
 	if (!memo_on || len > MEMO_RECORD_MAX)
 		return -1;
+	if (memo.rest > 0) {
+		memo.rest--;
+		return -1;
+	}
 	/* nothing points into the memo between records */
 	while (memo.bytes > MEMO_LIMIT)
 		evict(memo.oldest);
@@ -488,6 +525,7 @@ memo_scan(struct memo_rec *mr, const char *buf, size_t len)
 			    &mr->span[i][part])) != NULL)
 				hits++;
 	}
+	count_hits(mr, len);
 	if (hits == 0)
 		return 0;
 	return reduce(mr, buf, len) == -1 ? -1 : 1;
