@@ -114,6 +114,9 @@ help(void)
 	    "  -z zone     print times in this IANA time zone "
 	    "(default UTC)\n"
 	    "\n"
+	    "AGENTEV_MEMO=0 in the environment turns off the memo of snapshots "
+	    "validated\nbefore (it changes only the speed).\n"
+	    "\n"
 	    "Exit status: 0 clean, 1 records rejected or input/output "
 	    "failed, 2 usage.\n"
 	    "See agentev(1).\n");
