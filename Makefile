@@ -14,7 +14,7 @@ ALL_CFLAGS = $(WARNFLAGS) $(CFLAGS)
 LDLIBS = $(JANSSON_LIBS) -lpthread
 
 OBJS = agentev.o $(LIBOBJS)
-LIBOBJS = arena.o parse.o frame.o engine.o acw.o status.o activity.o summary.o \
+LIBOBJS = arena.o memo.o parse.o frame.o engine.o acw.o status.o activity.o summary.o \
 	events.o alert.o now.o contacts.o sessions.o bucket.o output.o text.o \
 	pipeline.o state.o svg.o
 

@@ -156,6 +156,8 @@ help(void)
 	    "(default UTC)\n"
 	    "\n"
 	    "-r and -S may not be inputs, standard input included.\n"
+	    "AGENTEV_MEMO=0 in the environment turns off the memo of snapshots "
+	    "validated\nbefore (it changes only the speed).\n"
 	    "Exit status: 0 clean; 1 records rejected, events out of order, "
 	    "or input or\noutput failed; 2 usage.\n"
 	    "See agentev(1).\n");
@@ -959,6 +961,7 @@ main(int argc, char *argv[])
 	int header = 1, nops, threads = default_threads();
 
 	arena_init();
+	memo_init();
 	r->config.max_record = DEFAULT_MAX;
 	r->as_of = -1;
 	nops = parse_options(argc, argv, r, &operands, &format, &header,
@@ -1027,5 +1030,6 @@ main(int argc, char *argv[])
 	out_free(r->out);
 	free(operands);
 	arena_drop();
+	memo_drop();
 	return r->status;
 }

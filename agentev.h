@@ -176,6 +176,38 @@ void	 arena_release(size_t);
 void	 arena_drop(void);
 void	 arena_free(void *);
 
+/*
+ * memo.c: subtrees validated before, per thread.  memo_scan finds the
+ * spans of a record's snapshots and their parts and what the memo knows
+ * of them; memo_keep keeps what a record that validated cleanly
+ * extracted.  A hit points into the memo, which frees entries only at the
+ * next memo_scan on the same thread: an event the record path hands on
+ * must be used and freed, or detached, before the next record.
+ */
+enum memo_part {
+	MP_SNAPSHOT,		/* the whole snapshot */
+	MP_STATUS,		/* its AgentStatus */
+	MP_CONFIGURATION,	/* its Configuration */
+	MP_NPARTS
+};
+struct memo_span {
+	size_t		 off;		/* into the record */
+	size_t		 len;		/* 0: no such value */
+	const struct snapshot *hit;	/* what it extracts to, or NULL */
+};
+struct memo_rec {
+	/* [0] CurrentAgentSnapshot, [1] PreviousAgentSnapshot */
+	struct memo_span span[2][MP_NPARTS];
+	const char	*buf;		/* the record with "{}" for hits */
+	size_t		 len;
+};
+void	 memo_init(void);
+void	 memo_set(int);
+int	 memo_scan(struct memo_rec *, const char *, size_t);
+void	 memo_keep(const struct memo_rec *, const char *,
+	    const struct event *);
+void	 memo_drop(void);
+
 /* parse.c */
 void	 parse_value(const char *, size_t, const struct origin *,
 	    const struct config *, record_fn, void *);
@@ -185,6 +217,7 @@ int	 parse_event(json_t *, const struct config *, struct event *,
 void	 event_clear(struct event *);
 void	 event_free(struct event *);
 struct snapshot	*snapshot_copy(const struct snapshot *);
+size_t	 snapshot_size(const struct snapshot *);
 void	 event_detach(struct event *);
 int	 contact_state_of(const char *);
 const struct contact *snapshot_contact(const struct snapshot *,

@@ -758,11 +758,67 @@ check_contact(struct vctx *x, json_t *j, void *arg, size_t i)
 	c->queue_name = get_queue(x, j, "Queue", OPTIONAL);
 }
 
-/* Validate an AgentSnapshot at obj[key] into s. */
+/*
+ * What the memo knows of a snapshot (a validation of the same bytes before,
+ * with no problem): the event gets its strings, which the memo owns, and
+ * its own array of contacts.
+ */
+static void
+take_contacts(struct vctx *x, struct snapshot *s, const struct snapshot *m)
+{
+	s->contacts = NULL;
+	s->ncontacts = m->ncontacts;
+	if (m->ncontacts == 0)
+		return;
+	if ((s->contacts = malloc(m->ncontacts * sizeof(*s->contacts))) ==
+	    NULL) {
+		s->ncontacts = 0;
+		problem(x, SEV_ERROR, "Contacts", "out of memory");
+		return;
+	}
+	memcpy(s->contacts, m->contacts, m->ncontacts * sizeof(*s->contacts));
+}
+
+static void
+take_snapshot(struct vctx *x, struct snapshot *s, const struct snapshot *m)
+{
+	*s = *m;
+	s->present = 1;
+	s->proficiencies_buf = NULL;
+	take_contacts(x, s, m);
+}
+
+static void
+take_status(struct snapshot *s, const struct snapshot *m)
+{
+	s->status_arn = m->status_arn;
+	s->status_name = m->status_name;
+	s->status_type = m->status_type;
+	s->status_start = m->status_start;
+}
+
+/* What the memo knows of a Configuration. */
+static void
+take_configuration(struct snapshot *s, const struct snapshot *m)
+{
+	s->username = m->username;
+	s->first_name = m->first_name;
+	s->last_name = m->last_name;
+	s->routing_profile = m->routing_profile;
+	memcpy(s->hierarchy, m->hierarchy, sizeof(s->hierarchy));
+	s->proficiencies = m->proficiencies;
+}
+
+/*
+ * Validate an AgentSnapshot at obj[key] into s.  With the memo (memo set:
+ * the spans of this snapshot), the snapshot or some of its parts are
+ * placeholders "{}" and the memo says what they extract to.
+ */
 static void
 check_snapshot(struct vctx *x, json_t *obj, const char *key, enum need need,
-    struct snapshot *s)
+    struct snapshot *s, const struct memo_span *memo)
 {
+	static const struct memo_span none[MP_NPARTS];
 	json_t *snap, *j;
 	size_t old;
 
@@ -770,10 +826,19 @@ check_snapshot(struct vctx *x, json_t *obj, const char *key, enum need need,
 	if ((snap = get(x, obj, key, JSON_OBJECT, need)) == NULL)
 		return;
 	s->present = 1;
+	if (memo == NULL)
+		memo = none;
+	if (memo[MP_SNAPSHOT].hit != NULL) {
+		take_snapshot(x, s, memo[MP_SNAPSHOT].hit);
+		return;
+	}
 	old = enter(x, key, -1);
 	if ((j = get(x, snap, "AgentStatus", JSON_OBJECT, REQUIRED))) {
 		size_t o = enter(x, "AgentStatus", -1);
-		check_status(x, j, s);
+		if (memo[MP_STATUS].hit != NULL)
+			take_status(s, memo[MP_STATUS].hit);
+		else
+			check_status(x, j, s);
 		leave(x, o);
 	}
 	if ((j = get(x, snap, "NextAgentStatus", JSON_OBJECT, OPTIONAL))) {
@@ -783,7 +848,10 @@ check_snapshot(struct vctx *x, json_t *obj, const char *key, enum need need,
 	}
 	if ((j = get(x, snap, "Configuration", JSON_OBJECT, REQUIRED))) {
 		size_t o = enter(x, "Configuration", -1);
-		check_configuration(x, j, s);
+		if (memo[MP_CONFIGURATION].hit != NULL)
+			take_configuration(s, memo[MP_CONFIGURATION].hit);
+		else
+			check_configuration(x, j, s);
 		leave(x, o);
 	}
 	if ((j = get(x, snap, "Contacts", JSON_ARRAY, REQUIRED)) &&
@@ -956,6 +1024,16 @@ snapshot_copy(const struct snapshot *s)
 	return copy;
 }
 
+/* How many bytes snapshot_copy(s) takes. */
+size_t
+snapshot_size(const struct snapshot *s)
+{
+	struct snapshot tmp = *s;
+
+	return sizeof(tmp) + s->ncontacts * sizeof(*s->contacts) +
+	    snapshot_strings(&tmp, NULL);
+}
+
 /* The contact state named name, or CS_UNKNOWN. */
 int
 contact_state_of(const char *name)
@@ -976,12 +1054,13 @@ event_free(struct event *ev)
 
 /*
  * Validate the event in root (which the event takes a reference to) and
- * fill ev.  Returns 0 when the event can be used, -1 when it is rejected;
- * either way v says what was found and ev must be cleared.
+ * fill ev, with what the memo knows of root's placeholders when mr is set.
+ * Returns 0 when the event can be used, -1 when it is rejected; either way
+ * v says what was found and ev must be cleared.
  */
-int
-parse_event(json_t *root, const struct config *cfg, struct event *ev,
-    struct verdict *v)
+static int
+validate_event(json_t *root, const struct config *cfg, struct event *ev,
+    struct verdict *v, const struct memo_rec *mr)
 {
 	struct vctx x;
 	const char *account, *instance;
@@ -1023,10 +1102,17 @@ parse_event(json_t *root, const struct config *cfg, struct event *ev,
 	(void)get_string(&x, root, "Version", REQUIRED, 1, 64);
 	check_snapshot(&x, root, "CurrentAgentSnapshot",
 	    ev->type == EV_LOGIN || ev->type == EV_LOGOUT ? OPTIONAL :
-	    REQUIRED, &ev->cur);
+	    REQUIRED, &ev->cur, mr ? mr->span[0] : NULL);
 	check_snapshot(&x, root, "PreviousAgentSnapshot", OPTIONAL,
-	    &ev->prev);
+	    &ev->prev, mr ? mr->span[1] : NULL);
 	return v->rejected ? -1 : 0;
+}
+
+int
+parse_event(json_t *root, const struct config *cfg, struct event *ev,
+    struct verdict *v)
+{
+	return validate_event(root, cfg, ev, v, NULL);
 }
 
 /* Standard base64 with padding, as Kinesis gives it. */
@@ -1267,10 +1353,14 @@ decode_json(const char *buf, size_t len, const struct origin *o,
 	return NULL;
 }
 
-/* Validate one event and hand it on. */
+/*
+ * Validate one event and hand it on; keep its snapshots in the memo when
+ * mr (the spans of raw) is set and nothing at all was found.
+ */
 static void
 event_record(json_t *root, const struct origin *o, const char *raw,
-    size_t rawlen, const struct config *cfg, record_fn fn, void *ctx)
+    size_t rawlen, const struct config *cfg, record_fn fn, void *ctx,
+    const struct memo_rec *mr)
 {
 	struct verdict v;
 	struct event *ev;
@@ -1282,8 +1372,45 @@ event_record(json_t *root, const struct origin *o, const char *raw,
 	if (parse_event(root, cfg, ev, &v) == -1) {
 		event_free(ev);
 		ev = NULL;
-	}
+	} else if (mr != NULL && v.nproblems == 0)
+		memo_keep(mr, raw, ev);
 	fn(ctx, ev, &v, o, raw, rawlen);
+}
+
+/*
+ * The record with the memo's placeholders (mr->buf): when it decodes and
+ * validates with no problem at all, hand the event on and return 1.  Else
+ * return 0 and the caller decodes the record whole, as without the memo,
+ * so that every message is the same.
+ */
+static int
+memo_record(const struct memo_rec *mr, const struct origin *o,
+    const char *raw, size_t rawlen, const struct config *cfg, record_fn fn,
+    void *ctx)
+{
+	json_error_t error;
+	struct verdict v;
+	struct event *ev;
+	json_t *root;
+
+	if ((root = json_loadb(mr->buf, mr->len, JSON_REJECT_DUPLICATES |
+	    JSON_DECODE_INT_AS_REAL | JSON_DECODE_ANY | JSON_ALLOW_NUL,
+	    &error)) == NULL)
+		return 0;
+	if (json_object_get(root, "EventType") == NULL ||
+	    (ev = malloc(sizeof(*ev))) == NULL) {
+		json_decref(root);
+		return 0;
+	}
+	if (validate_event(root, cfg, ev, &v, mr) == -1 || v.nproblems > 0) {
+		event_free(ev);
+		json_decref(root);
+		return 0;
+	}
+	memo_keep(mr, raw, ev);
+	fn(ctx, ev, &v, o, raw, rawlen);
+	json_decref(root);
+	return 1;
 }
 
 /*
@@ -1299,9 +1426,11 @@ page_record(json_t *rec, const struct origin *o, const struct config *cfg,
 	const char *why = "no base64 Data (get-records) or kinesis.data "
 	    "(Lambda) string";
 	unsigned char *bytes = NULL;
+	struct memo_rec mr;
 	char *dump;
 	size_t n, mark = arena_mark();
 	long len = -1;
+	int m;
 
 	const char *field = "Data";
 
@@ -1328,10 +1457,13 @@ page_record(json_t *rec, const struct origin *o, const struct config *cfg,
 			one_problem(&v, NULL, "%s", why);
 		fn(ctx, NULL, &v, o, dump ? dump : "", dump ? strlen(dump) : 0);
 		arena_free(dump);
-	} else if ((event = decode_json((char *)bytes, (size_t)len, o, field,
+	} else if ((m = memo_scan(&mr, (char *)bytes, (size_t)len)) == 1 &&
+	    memo_record(&mr, o, (char *)bytes, (size_t)len, cfg, fn, ctx))
+		;
+	else if ((event = decode_json((char *)bytes, (size_t)len, o, field,
 	    fn, ctx)) != NULL) {
 		event_record(event, o, (char *)bytes, (size_t)len, cfg, fn,
-		    ctx);
+		    ctx, m >= 0 ? &mr : NULL);
 		json_decref(event);
 	}
 	free(bytes);
@@ -1347,16 +1479,24 @@ parse_value(const char *buf, size_t len, const struct origin *where,
     const struct config *cfg, record_fn fn, void *ctx)
 {
 	struct origin o = *where;
+	struct memo_rec mr;
 	json_t *root, *records, *rec;
 	size_t i, mark = arena_mark();
+	int m;
 
+	if ((m = memo_scan(&mr, buf, len)) == 1 &&
+	    memo_record(&mr, &o, buf, len, cfg, fn, ctx)) {
+		arena_release(mark);
+		return;
+	}
 	if ((root = decode_json(buf, len, &o, NULL, fn, ctx)) == NULL) {
 		arena_release(mark);
 		return;
 	}
 	records = json_object_get(root, "Records");
 	if (json_object_get(root, "EventType") != NULL)
-		event_record(root, &o, buf, len, cfg, fn, ctx);
+		event_record(root, &o, buf, len, cfg, fn, ctx,
+		    m >= 0 ? &mr : NULL);
 	else if (json_is_array(records)) {
 		json_array_foreach(records, i, rec) {
 			o.record = (long)i;
@@ -1367,7 +1507,7 @@ parse_value(const char *buf, size_t len, const struct origin *where,
 		/* one Kinesis record, as `get-records --query Records` lists */
 		page_record(root, &o, cfg, fn, ctx);
 	else
-		event_record(root, &o, buf, len, cfg, fn, ctx);
+		event_record(root, &o, buf, len, cfg, fn, ctx, NULL);
 	json_decref(root);
 	arena_release(mark);
 }

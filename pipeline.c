@@ -226,6 +226,7 @@ worker_main(void *arg)
 	}
 	pthread_mutex_unlock(&p->lock);
 	arena_drop();
+	memo_drop();
 	return NULL;
 }
 

@@ -4,8 +4,15 @@
 # interleaved rounds: the parse-only baseline (json_loadb on each line),
 # jq computing the same ACW rows, and every agentev command with -j 1 and
 # with the default threads.  Prints medians, MB/s, events/s, peak RSS and
-# the ratios the performance issue sets as targets.  ROUNDS=N sets the
-# number of rounds (5); BIG=1 adds a 2 GB stream for peak memory.
+# the ratios the performance issues set as targets.  ROUNDS=N sets the
+# number of rounds (5); BIG=1 adds a 2 GB stream for peak memory; QUICK=1
+# leaves out the commands other than acw and the 2x input.
+#
+# A second input, varied.ndjson (gen.py --varied: every agent has routing
+# profiles of its own, from 48 queues, up to five hierarchy levels and
+# eight proficiencies), is timed too, with the memo of validated subtrees
+# on and off (AGENTEV_MEMO=0): the memo must not make it slower.  On the
+# day the memo is timed off as well, to show what it saves.
 #
 # CPUs of a virtual machine need not be equally fast (on the machine this
 # was written on one ran the baseline 1.5x slower than the other), which
@@ -20,14 +27,16 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-5}
 data=bench/data
 mkdir -p "$data"
-gen() {	# gen FILE HOURS
-	[ -s "$1" ] || python3 samples/gen.py --seed 42 --agents 75 \
-	    --hours "$2" --dup-rate 0 >"$1"
+gen() {	# gen FILE HOURS [AGENTS [OPTIONS]]
+	[ -s "$1" ] || python3 samples/gen.py --seed 42 --agents "${3:-75}" \
+	    --hours "$2" --dup-rate 0 $4 >"$1"
 }
 gen "$data/day.ndjson" 24
-gen "$data/2day.ndjson" 48
+[ -n "$QUICK" ] || gen "$data/2day.ndjson" 48
+gen "$data/varied.ndjson" 6 120 --varied
 [ -n "$BIG" ] && gen "$data/big.ndjson" 256
 in=$data/day.ndjson
+varied=$data/varied.ndjson
 bytes=$(wc -c <"$in")
 events=$(wc -l <"$in")
 results=$(mktemp)
@@ -68,34 +77,54 @@ timed1() {
 
 # the jq baseline must give agentev's ACW rows (it cannot see ACWs ended
 # by a LOGOUT without a previous snapshot, so it may give fewer)
-jq -r -f bench/acw.jq "$in" | LC_ALL=C sort >"$results.jq"
-./agentev acw -f tsv -H "$in" | grep -v 'OPEN$' | LC_ALL=C sort >"$results.ag"
-missing=$(LC_ALL=C comm -23 "$results.jq" "$results.ag" | wc -l)
-extra=$(LC_ALL=C comm -13 "$results.jq" "$results.ag" | grep -vc 'LOGOUT$' || true)
-[ "$missing" = 0 ] && [ "$extra" = 0 ] ||
-    { echo "bench: jq and agentev disagree on ACW rows" >&2; exit 1; }
-echo "jq baseline: $(wc -l <"$results.jq") ACW rows, all equal to agentev's" \
-    "($(wc -l <"$results.ag") rows; the rest are ended by LOGOUT)"
+for f in "$in" "$varied"; do
+	jq -r -f bench/acw.jq "$f" | LC_ALL=C sort >"$results.jq"
+	./agentev acw -f tsv -H "$f" | grep -v 'OPEN$' | LC_ALL=C sort \
+	    >"$results.ag"
+	missing=$(LC_ALL=C comm -23 "$results.jq" "$results.ag" | wc -l)
+	extra=$(LC_ALL=C comm -13 "$results.jq" "$results.ag" |
+	    grep -vc 'LOGOUT$' || true)
+	[ "$missing" = 0 ] && [ "$extra" = 0 ] ||
+	    { echo "bench: jq and agentev disagree on ACW rows" >&2; exit 1; }
+	echo "jq baseline on $(basename "$f"): $(wc -l <"$results.jq") ACW" \
+	    "rows, all equal to agentev's ($(wc -l <"$results.ag") rows;" \
+	    "the rest are ended by LOGOUT)"
+done
 
 r=1
 while [ $r -le "$ROUNDS" ]; do
 	# the runs a ratio compares come close together
 	timed1 parse-only bench/parseonly "$in"
 	timed acw ./agentev acw "$in"
-	timed acw-2x ./agentev acw "$data/2day.ndjson"
+	[ -n "$QUICK" ] || timed acw-2x ./agentev acw "$data/2day.ndjson"
 	timed1 jq-acw jq -r -f bench/acw.jq "$in"
 	timed1 acw-j1 ./agentev -j 1 acw "$in"
+	timed1 acw-j1-nomemo env AGENTEV_MEMO=0 ./agentev -j 1 acw "$in"
+	timed acw-nomemo env AGENTEV_MEMO=0 ./agentev acw "$in"
 	for c in status events activity summary check; do
+		[ -z "$QUICK" ] || break
 		timed1 "$c-j1" ./agentev -j 1 "$c" "$in"
 		timed "$c" ./agentev "$c" "$in"
 	done
+	# the varied input: memo on and off next to each other
+	timed1 v-parse-only bench/parseonly "$varied"
+	timed1 v-jq-acw jq -r -f bench/acw.jq "$varied"
+	timed1 v-acw-j1 ./agentev -j 1 acw "$varied"
+	timed1 v-acw-j1-nomemo env AGENTEV_MEMO=0 ./agentev -j 1 acw "$varied"
+	timed v-acw ./agentev acw "$varied"
+	timed v-acw-nomemo env AGENTEV_MEMO=0 ./agentev acw "$varied"
 	[ -n "$BIG" ] && timed acw-big ./agentev acw "$data/big.ndjson"
 	r=$((r + 1))
 done
 
 size() { [ -s "$1" ] && echo "$(wc -c <"$1") $(wc -l <"$1")" || echo "0 0"; }
 awk -v rounds="$ROUNDS" -v day="$(size "$in")" \
-    -v twoday="$(size "$data/2day.ndjson")" -v big="$(size "$data/big.ndjson")" '
+    -v twoday="$(size "$data/2day.ndjson")" -v big="$(size "$data/big.ndjson")" \
+    -v var="$(size "$varied")" '
+function target(what, x, limit) {
+	printf "  %-34s %5.2f  (<= %.2f)  %s\n", what, x, limit,
+	    x <= limit ? "met" : "NOT met"
+}
 function middle(v, n,   i, j, t) {
 	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
 		if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
@@ -120,31 +149,48 @@ function ratio(a, b,   n, i, v) {
 }
 END {
 	split(day, d, " "); split(twoday, d2, " "); split(big, db, " ")
-	printf "input: %.1f MB, %d events (2x: %.1f MB; big: %.1f MB); " \
-	    "medians of %d interleaved runs\n\n", d[1] / 1e6, d[2],
-	    d2[1] / 1e6, db[1] / 1e6, rounds
+	split(var, dv, " ")
+	printf "input: %.1f MB, %d events (2x: %.1f MB; big: %.1f MB; " \
+	    "v- rows: varied, %.1f MB, %d events); medians of %d " \
+	    "interleaved runs\n\n", d[1] / 1e6, d[2], d2[1] / 1e6,
+	    db[1] / 1e6, dv[1] / 1e6, dv[2], rounds
 	printf "%-14s %8s %8s %10s %9s\n", "run", "seconds", "MB/s",
 	    "events/s", "peak MiB"
 	for (i = 1; i <= names; i++) {
 		n = order[i]; m = median(n)
 		b = n == "acw-2x" ? d2[1] : n == "acw-big" ? db[1] : d[1]
 		e = n == "acw-2x" ? d2[2] : n == "acw-big" ? db[2] : d[2]
+		if (n ~ /^v-/) { b = dv[1]; e = dv[2] }
 		printf "%-14s %8.2f %8.1f %10.0f %9.1f\n", n, m, b / m / 1e6,
 		    e / m, rss[n] / 1024
 	}
-	x = ratio("acw-2x", "acw")
 	printf "\nratios, medians of the ratios within each round (target):\n"
-	printf "  acw / parse-only       %5.2f  (<= 0.60)\n",
-	    ratio("acw", "parse-only")
-	printf "  acw / jq               %5.2f  (<= 0.55)\n", ratio("acw", "jq-acw")
-	printf "  acw -j1 / parse-only   %5.2f  (<= 1.15)\n",
-	    ratio("acw-j1", "parse-only")
-	printf "  acw on 2x input / acw  %5.2f  (<= 2.10; the input is " \
-	    "%.2fx the bytes, so %.2fx for exactly twice)\n", x,
-	    d2[1] / d[1], 2 * x / (d2[1] / d[1])
+	target("acw -j1 / jq", ratio("acw-j1", "jq-acw"), 0.5)
+	target("acw -j1 / parse-only", ratio("acw-j1", "parse-only"), 0.4)
+	target("acw / jq", ratio("acw", "jq-acw"), 0.3)
+	target("acw / parse-only", ratio("acw", "parse-only"), 0.6)
+	printf "  %-34s %5.2f  (without the memo, for comparison)\n",
+	    "acw -j1, memo on / off", ratio("acw-j1", "acw-j1-nomemo")
+	printf "  %-34s %5.2f  (without the memo, for comparison)\n",
+	    "acw, memo on / off", ratio("acw", "acw-nomemo")
+	printf "varied input:\n"
+	target("acw -j1, memo on / off", ratio("v-acw-j1", "v-acw-j1-nomemo"),
+	    1.02)
+	target("acw, memo on / off", ratio("v-acw", "v-acw-nomemo"), 1.02)
+	printf "  %-34s %5.2f\n", "acw -j1 / jq",
+	    ratio("v-acw-j1", "v-jq-acw")
+	printf "  %-34s %5.2f\n", "acw -j1 / parse-only",
+	    ratio("v-acw-j1", "v-parse-only")
+	printf "  %-34s %5.2f\n", "acw / jq", ratio("v-acw", "v-jq-acw")
+	if ("acw-2x" in seen) {
+		x = ratio("acw-2x", "acw")
+		printf "  %-34s %5.2f  (<= 2.10; the input is %.2fx the " \
+		    "bytes, so %.2fx for exactly twice)\n", "acw on 2x input / acw",
+		    x, d2[1] / d[1], 2 * x / (d2[1] / d[1])
+	}
 	if ("acw-big" in seen)
-		printf "  peak RSS, acw on big   %5.1f MiB (<= 64; %.2f GB " \
-		    "stream)\n", rss["acw-big"] / 1024, db[1] / 1e9
+		printf "  %-34s %5.1f MiB (<= 64; %.2f GB stream)\n",
+		    "peak RSS, acw on big", rss["acw-big"] / 1024, db[1] / 1e9
 }' "$results"
 [ -s "$results.percpu" ] && awk -v ncpu="$(echo $cpus | wc -w)" '
 {

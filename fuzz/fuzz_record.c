@@ -4,10 +4,17 @@
  * The input's first byte picks the command, the output format, -s and how
  * the rest is cut into frame_feed calls (so values split across reads are
  * exercised too); the rest is framed, parsed, validated and applied to an
- * engine that writes its rows to /dev/null, as agentev.c does with a file.
+ * engine that writes its rows into a log, as agentev.c does to a file.
  *
  * AGENTEV_FUZZ_ZONE and AGENTEV_FUZZ_INTERVAL in the environment set -z and
  * -i for the whole run (both are process-wide settings in agentev too).
+ *
+ * Every input runs three times: without the memo of validated subtrees,
+ * with an empty memo, and again with the memo the second run filled (so
+ * that every clean snapshot of the input is a hit).  Each run writes what
+ * the record path handed on (every event's fields, every verdict, every
+ * rejected record's bytes) and the table into a log; the three logs must
+ * be equal, or the harness aborts.
  */
 
 #include <err.h>
@@ -27,8 +34,6 @@ static const char *const check_columns[] = {
 	"file", "line", "record", "event_id", "severity", "field", "message"
 };
 
-static FILE *devnull;
-
 /* The driver's, word for word. */
 void
 fatal_oom(void)
@@ -43,7 +48,75 @@ struct fuzz_run {
 	struct output	*out;
 	struct counts	 counts;
 	const char	*file;
+	FILE		*log;
 };
+
+static void
+log_string(FILE *fp, const char *name, const char *s)
+{
+	fprintf(fp, " %s=%s%s%s", name, s ? "\"" : "", s ? s : "null",
+	    s ? "\"" : "");
+}
+
+static void
+log_snapshot(FILE *fp, const char *name, const struct snapshot *s)
+{
+	size_t i;
+
+	fprintf(fp, "\n %s present=%d", name, s->present);
+	if (!s->present)
+		return;
+	log_string(fp, "status_arn", s->status_arn);
+	log_string(fp, "status_name", s->status_name);
+	log_string(fp, "status_type", s->status_type);
+	fprintf(fp, " status_start=%lld", (long long)s->status_start);
+	log_string(fp, "next", s->next_status);
+	log_string(fp, "user", s->username);
+	log_string(fp, "first", s->first_name);
+	log_string(fp, "last", s->last_name);
+	log_string(fp, "profile", s->routing_profile);
+	for (i = 0; i < 5; i++)
+		log_string(fp, "level", s->hierarchy[i]);
+	log_string(fp, "proficiencies", s->proficiencies);
+	for (i = 0; i < s->ncontacts; i++) {
+		fprintf(fp, "\n  contact");
+		log_string(fp, "id", s->contacts[i].id);
+		log_string(fp, "channel", s->contacts[i].channel);
+		log_string(fp, "method", s->contacts[i].initiation_method);
+		log_string(fp, "queue", s->contacts[i].queue_name);
+		log_string(fp, "state", s->contacts[i].state_name);
+		fprintf(fp, " %d %lld", (int)s->contacts[i].state,
+		    (long long)s->contacts[i].state_start);
+	}
+}
+
+/* Everything the record path handed on for one record. */
+static void
+log_record(FILE *fp, const struct event *ev, const struct verdict *v,
+    const struct origin *o, const char *raw, size_t rawlen)
+{
+	int i, n = v->nproblems < MAX_PROBLEMS ? v->nproblems : MAX_PROBLEMS;
+
+	fprintf(fp, "record %llu %ld problems=%d rejected=%d",
+	    (unsigned long long)o->line, o->record, v->nproblems, v->rejected);
+	log_string(fp, "id", v->event_id);
+	for (i = 0; i < n; i++)
+		fprintf(fp, "\n %d %s: %s", (int)v->problems[i].severity,
+		    v->problems[i].field, v->problems[i].message);
+	if (ev == NULL) {
+		fprintf(fp, "\n raw %zu ", rawlen);
+		fwrite(raw, 1, rawlen, fp);
+	} else {
+		fprintf(fp, "\n event type=%d time=%lld", (int)ev->type,
+		    (long long)ev->time);
+		log_string(fp, "agent", ev->agent_arn);
+		log_string(fp, "event", ev->event_id);
+		log_string(fp, "type", ev->type_name);
+		log_snapshot(fp, "cur", &ev->cur);
+		log_snapshot(fp, "prev", &ev->prev);
+	}
+	fputc('\n', fp);
+}
 
 /* record_fn: what agentev.c's on_record and report do, minus stderr. */
 static void
@@ -54,8 +127,7 @@ on_record(void *ctx, struct event *ev, const struct verdict *v,
 	struct cell cells[7];
 	int i, n = v->nproblems < MAX_PROBLEMS ? v->nproblems : MAX_PROBLEMS;
 
-	(void)raw;
-	(void)rawlen;
+	log_record(r->log, ev, v, o, raw, rawlen);
 	r->counts.events++;
 	for (i = 0; i < n; i++) {
 		if (v->problems[i].severity == SEV_WARNING)
@@ -102,8 +174,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	arena_init();
-	if ((devnull = fopen("/dev/null", "w")) == NULL)
-		err(1, "/dev/null");
 	if ((zone = getenv("AGENTEV_FUZZ_ZONE")) != NULL &&
 	    out_set_zone(zone) == -1)
 		errx(1, "AGENTEV_FUZZ_ZONE: unknown time zone: %s", zone);
@@ -113,8 +183,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* One run of the record path over the input, logged into r->log. */
+static void
+run_once(unsigned mode, const uint8_t *data, size_t size, FILE *log)
 {
 	/* NULL is check */
 	static const struct view_ops *const tables[] = {
@@ -130,16 +201,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct framer *f;
 	const char *p;
 	size_t ncolumns = 0, chunk, n;
-	unsigned mode;
 	int chunk_index;
 
-	if (size == 0)
-		return 0;
-	mode = data[0];
-	data++;
-	size--;
-
 	memset(&r, 0, sizeof(r));
+	r.log = log;
 	r.file = "<fuzz>";
 	table = tables[mode % 6];
 	r.check = table == NULL;
@@ -156,7 +221,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		columns = check_columns;
 		ncolumns = sizeof(check_columns) / sizeof(check_columns[0]);
 	}
-	if ((r.out = out_new(devnull, formats[mode % 3], 1, columns,
+	if ((r.out = out_new(log, formats[mode % 3], 1, columns,
 	    ncolumns)) == NULL)
 		fatal_oom();
 	r.engine = engine_new(&r.counts);
@@ -190,5 +255,71 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	engine_free(r.engine);
 	out_free(r.out);
 	frame_free(f);
+	fprintf(log, "counts %llu %llu %llu %llu %llu %llu\n",
+	    (unsigned long long)r.counts.events,
+	    (unsigned long long)r.counts.rejected,
+	    (unsigned long long)r.counts.duplicates,
+	    (unsigned long long)r.counts.warnings,
+	    (unsigned long long)r.counts.out_of_order,
+	    (unsigned long long)r.counts.unsplit);
+}
+
+/* Run the input into a log in memory; *len its length. */
+static char *
+logged_run(unsigned mode, const uint8_t *data, size_t size, size_t *len)
+{
+	char *text = NULL;
+	FILE *log;
+
+	if ((log = open_memstream(&text, len)) == NULL)
+		fatal_oom();
+	run_once(mode, data, size, log);
+	if (fclose(log) == EOF)
+		fatal_oom();
+	return text;
+}
+
+static void
+same(const char *what, const char *a, size_t alen, const char *b,
+    size_t blen)
+{
+	size_t i;
+
+	if (alen == blen && memcmp(a, b, alen) == 0)
+		return;
+	for (i = 0; i < alen && i < blen && a[i] == b[i]; i++)
+		;
+	fprintf(stderr, "fuzz_record: %s differs from the run without the "
+	    "memo at byte %zu:\n--- without\n%.*s\n--- %s\n%.*s\n", what, i,
+	    (int)(alen - i < 400 ? alen - i : 400), a + i, what,
+	    (int)(blen - i < 400 ? blen - i : 400), b + i);
+	abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *off, *cold, *warm;
+	size_t offlen, coldlen, warmlen;
+	unsigned mode;
+
+	if (size == 0)
+		return 0;
+	mode = data[0];
+	data++;
+	size--;
+
+	memo_drop();
+	memo_set(0);
+	off = logged_run(mode, data, size, &offlen);
+	memo_set(1);
+	cold = logged_run(mode, data, size, &coldlen);
+	warm = logged_run(mode, data, size, &warmlen);
+	memo_drop();
+	same("the run with an empty memo", off, offlen, cold, coldlen);
+	same("the run with the memo filled", off, offlen, warm, warmlen);
+	free(off);
+	free(cold);
+	free(warm);
 	return 0;
 }

@@ -140,7 +140,7 @@ class World:
     """The instance: ARNs, queues, statuses, profiles, and the rows that the
     agents record as ground truth."""
 
-    def __init__(self, seed, start, end, rich=False):
+    def __init__(self, seed, start, end, rich=False, varied=False):
         rng = random.Random("agentev:%s:instance" % seed)
         self.seed = seed
         self.rich = rich
@@ -194,12 +194,49 @@ class World:
                                   "Nightingale"))):
             self.hierarchy.append([(self.instance + "/agent-group/" +
                                     new_uuid(rng), n) for n in names])
+        self.proficiencies = PROFICIENCIES
+        self.varied = varied
+        if varied:
+            self.make_varied(rng)
         self.acw_rows = []
         self.status_rows = []
         self.contact_rows = []
         self.session_rows = []
         self.open_contacts = []       # (agent, contact) at the end
         self.clock = None             # the newest EventTimestamp written
+
+    def make_varied(self, rng):
+        """--varied: many queues for agents to have profiles of their own
+        made from, five levels of hierarchy groups, many proficiencies."""
+        channel_sets = (["VOICE"], ["CHAT"], ["TASK"], ["VOICE", "CHAT"],
+                        ["CHAT", "TASK"], ["VOICE", "CHAT", "TASK"])
+        self.varied_queues = [
+            Queue(self.instance + "/queue/" + new_uuid(rng),
+                  "%s %02d" % (rng.choice(("Support", "Sales", "Billing",
+                                           "Claims", "Renewals", "Tier 2",
+                                           "Escalations", "VIP")), i),
+                  rng.choice(channel_sets)) for i in range(48)]
+        self.hierarchy = [
+            [(self.instance + "/agent-group/" + new_uuid(rng),
+              "Level %d group %d" % (level, i)) for i in range(8)]
+            for level in range(1, 6)]
+        self.proficiencies = tuple(
+            (kind, "%s %d" % (kind, i))
+            for kind in ("Language", "Product", "Skill", "Location")
+            for i in range(6))
+
+    def own_profile(self, rng, agent_name, k, slots):
+        """A routing profile of one agent's own (--varied)."""
+        queues = self.varied_queues
+        inbound = rng.sample(queues, rng.randint(3, 12))
+        for channel, _ in slots:
+            if not any(channel in q.channels for q in inbound):
+                inbound.append(rng.choice(
+                    [q for q in queues if channel in q.channels]))
+        outbound = rng.choice([q for q in queues if "VOICE" in q.channels])
+        return Profile(self.instance + "/routing-profile/" + new_uuid(rng),
+                       "%s profile %d" % (agent_name, k), outbound, inbound,
+                       slots)
 
 
 FIRST_NAMES = (
@@ -287,7 +324,7 @@ class Agent:
         else:
             self.hierarchy_json = "null"
         if proficiencies:
-            chosen = rng.sample(PROFICIENCIES, proficiencies)
+            chosen = rng.sample(world.proficiencies, proficiencies)
             self.proficiencies_json = "[" + ",".join(
                 '{"Level":%s,"Name":%s,"Value":%s}' %
                 (repr(float(rng.randint(1, 5))), jstr(n), jstr(v))
@@ -297,6 +334,10 @@ class Agent:
         self.agent_queue_in_profile = agent_queue_in_profile
         profiles = (world.voice_profiles if kind == "voice"
                     else world.digital_profiles)
+        if world.varied:
+            profiles = tuple(world.own_profile(rng, self.username, k,
+                                               profiles[0].slots)
+                             for k in range(2))
         self.profiles = profiles
         self.set_profile(profiles[rng.randrange(len(profiles))])
         self.event_head = ('{"AWSAccountId":"%s","AgentARN":%s,'
@@ -951,16 +992,23 @@ def random_agents(world, seed, count, hours):
         kind = "voice" if rng.random() < 0.6 else "digital"
         version = ("2017-10-01" if kind == "voice" and rng.random() < 0.3
                    else "2019-05-25")
+        has_type = rng.random() < 0.5
+        login_prev_null = rng.random() < 0.5
+        enqueue_key = ("EnqueueTimestamp" if rng.random() < 0.2
+                       else "EnqueuedTimestamp")
+        if world.varied:
+            levels = rng.randint(1, 5)
+            profs = rng.randint(1, 8) if version == "2019-05-25" else 0
+        else:
+            levels = (rng.choice((1, 2, 3)) if rng.random() < 0.4 else 0)
+            profs = (rng.randint(1, 3) if version == "2019-05-25" and
+                     rng.random() < 0.25 else 0)
         agent = Agent(world, i, rng, kind, version,
-                      has_type=rng.random() < 0.5,
-                      login_prev_null=rng.random() < 0.5,
-                      enqueue_key=("EnqueueTimestamp" if rng.random() < 0.2
-                                   else "EnqueuedTimestamp"),
-                      hierarchy_levels=(rng.choice((1, 2, 3))
-                                        if rng.random() < 0.4 else 0),
-                      proficiencies=(rng.randint(1, 3)
-                                     if version == "2019-05-25" and
-                                     rng.random() < 0.25 else 0),
+                      has_type=has_type,
+                      login_prev_null=login_prev_null,
+                      enqueue_key=enqueue_key,
+                      hierarchy_levels=levels,
+                      proficiencies=profs,
                       agent_queue_in_profile=rng.random() < 0.5,
                       auto=True)
         for day in range(days):
@@ -1218,6 +1266,10 @@ def main():
                    default="random",
                    help="shift: the fixed four-agent sample of samples/ "
                    "(ignores --agents and --hours)")
+    p.add_argument("--varied", action="store_true",
+                   help="events as varied as can be: every agent has "
+                   "routing profiles of its own (from 48 queues), up to "
+                   "five hierarchy levels and up to 8 proficiencies")
     args = p.parse_args()
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     if args.agents < 1 or args.hours <= 0 or not 0 <= args.dup_rate <= 1:
@@ -1229,7 +1281,8 @@ def main():
         agents = shift_agents(world, args.seed)
     else:
         world = World(args.seed, args.start,
-                      args.start + int(args.hours * HOUR), args.rich_contacts)
+                      args.start + int(args.hours * HOUR), args.rich_contacts,
+                      args.varied)
         agents = random_agents(world, args.seed, args.agents, args.hours)
     _, world.clock = write_events(agents, args.seed, args.dup_rate,
                                   sys.stdout.buffer)
