@@ -63,11 +63,25 @@ static const char *const interval_commands[] = {
 #define NINTERVAL_COMMANDS \
 	(sizeof(interval_commands) / sizeof(interval_commands[0]))
 
+#define MAX_EXTRA	16	/* -o */
+
+/* -o TABLE=FILE: another table from the same pass, into its own file. */
+struct extra {
+	const struct view_ops	*table;
+	const char		*name;
+	const char		*path;
+	FILE			*fp;
+	struct output		*out;
+};
+
 /* Everything one run needs while it reads. */
 struct run {
 	struct config	 config;
 	int		 check;		/* the command is check */
 	int		 saves_state;	/* -S: the run writes the state */
+	struct extra	 extras[MAX_EXTRA];	/* -o */
+	int		 nextras;
+	int		 extra_failed;	/* writing one failed: no -S save */
 	struct engine	*engine;
 	struct pipeline	*pipeline;
 	struct output	*out;		/* the table; for check only with -f */
@@ -90,8 +104,9 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: agentev [-EHhsV] [-a rule] [-f format] [-g keys] "
-	    "[-i interval] [-j threads] [-m size] [-r rejects] [-S state] "
-	    "[-t time] [-w window] [-z zone] command [file ...]\n");
+	    "[-i interval] [-j threads] [-m size] [-o table=file] "
+	    "[-r rejects] [-S state] [-t time] [-w window] [-z zone] command "
+	    "[file ...]\n");
 	exit(2);
 }
 
@@ -99,8 +114,9 @@ static void
 help(void)
 {
 	printf("usage: agentev [-EHhsV] [-a rule] [-f format] [-g keys] "
-	    "[-i interval] [-j threads] [-m size] [-r rejects] [-S state] "
-	    "[-t time] [-w window] [-z zone] command [file ...]\n"
+	    "[-i interval] [-j threads] [-m size] [-o table=file] "
+	    "[-r rejects] [-S state] [-t time] [-w window] [-z zone] command "
+	    "[file ...]\n"
 	    "\n"
 	    "Read Amazon Connect agent events from the files (standard input "
 	    "when none\nor '-') and write one table on standard output.\n"
@@ -133,12 +149,15 @@ help(void)
 	    "  -h, --help  this help\n"
 	    "  -i interval split rows into buckets of local time: 15m, 30m, "
 	    "1h, 1d, ...\n"
-	    "              (it must divide a day; acw, status, activity and "
-	    "summary only)\n"
+	    "              (it must divide a day; acw, status, activity, "
+	    "summary,\n              contacts and sessions only)\n"
 	    "  -j threads  decode on this many threads (default: online "
 	    "CPUs, at most 8)\n"
 	    "  -m size     largest record accepted, bytes or with k, M, G "
 	    "(default 64M)\n"
+	    "  -o table=file\n"
+	    "              write that table too, from the same pass "
+	    "(repeatable)\n"
 	    "  -r rejects  write each rejected record to this file, byte "
 	    "for byte\n"
 	    "  -S state    carry open intervals and recent EventIds between "
@@ -225,6 +244,8 @@ parse_as_of(const char *s, int64_t *out)
 static void __attribute__((noreturn))
 output_failed(struct run *r, int error)
 {
+	int i;
+
 	if (r->rejects != NULL)
 		fclose(r->rejects);
 	if (error == EPIPE) {
@@ -233,6 +254,9 @@ output_failed(struct run *r, int error)
 		_exit(1);
 	}
 	errno = error;
+	for (i = 0; i < r->nextras; i++)
+		if (r->extras[i].fp != NULL && ferror(r->extras[i].fp))
+			err(1, "%s", r->extras[i].path);
 	err(1, "<stdout>");
 }
 
@@ -251,7 +275,14 @@ check_rejects(struct run *r)
 static void
 flush_output(struct run *r)
 {
+	int i;
+
 	(void)out_flush(r->out, 0);
+	for (i = 0; i < r->nextras; i++) {
+		(void)out_flush(r->extras[i].out, 0);
+		if (fflush(r->extras[i].fp) == EOF)
+			output_failed(r, errno);
+	}
 	if (fflush(stdout) == EOF || out_error())
 		output_failed(r, out_error() ? out_error() : errno);
 	if (r->rejects != NULL)
@@ -557,6 +588,48 @@ read_input(struct run *r, struct framer *f, int fd, char *buf)
 
 
 /* The long options: only --help and --version, as GNU tools have them. */
+static const struct view_ops *find_table(const char *);
+
+/* -o TABLE=FILE */
+static void
+add_extra(struct run *r, char *arg)
+{
+	struct extra *x = &r->extras[r->nextras];
+	char *eq = strchr(arg, '=');
+	int i;
+
+	if (eq == NULL || eq == arg || eq[1] == '\0') {
+		warnx("-o %s: write TABLE=FILE, e.g. -o status=status.csv",
+		    arg);
+		usage();
+	}
+	*eq = '\0';
+	if (strcmp(arg, "check") == 0) {
+		warnx("-o check: check is not a table");
+		usage();
+	}
+	for (i = 0; i < (int)NTABLES; i++)
+		if (strcmp(arg, view_name(tables[i])) == 0)
+			break;
+	if (i == (int)NTABLES) {
+		warnx("-o %s: no such table", arg);
+		usage();
+	}
+	x->table = tables[i];
+	x->name = arg;
+	x->path = eq + 1;
+	for (i = 0; i < r->nextras; i++)
+		if (r->extras[i].table == x->table) {
+			warnx("-o %s: the table is given twice", arg);
+			usage();
+		}
+	if (r->nextras == MAX_EXTRA) {
+		warnx("-o: at most %d tables", MAX_EXTRA);
+		usage();
+	}
+	r->nextras++;
+}
+
 static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -596,7 +669,7 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 		fatal_oom();
 	opterr = 0;	/* our own messages, without argv[0] */
 	while (optind < argc) {
-		if ((ch = getopt_long(argc, argv, "+:a:Ef:g:Hhi:j:m:r:S:st:Vw:z:",
+		if ((ch = getopt_long(argc, argv, "+:a:Ef:g:Hhi:j:m:o:r:S:st:Vw:z:",
 		    long_options, NULL)) == -1) {
 			if (strcmp(argv[optind - 1], "--") == 0 &&
 			    optind > 1) {
@@ -670,6 +743,9 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 				    "or G)", optarg);
 				usage();
 			}
+			break;
+		case 'o':
+			add_extra(r, optarg);
 			break;
 		case 'r':
 			r->rejects_path = optarg;
@@ -757,11 +833,15 @@ same_file(const struct stat *sb, const char *path)
 static void
 check_outputs(struct run *r, char **operands, int nops)
 {
-	const char *what[2] = { "-r", "-S" };
-	const char *path[2] = { r->rejects_path, r->state_path };
+	const char *what[2 + MAX_EXTRA] = { "-r", "-S" };
+	const char *path[2 + MAX_EXTRA] = { r->rejects_path, r->state_path };
 	struct stat sb;
-	int k, i, is_stdin;
+	int k, i, is_stdin, n = 2;
 
+	for (i = 0; i < r->nextras; i++) {
+		what[n] = "-o";
+		path[n++] = r->extras[i].path;
+	}
 	if (path[0] != NULL && path[1] != NULL && stat(path[0], &sb) == 0 &&
 	    same_file(&sb, path[1])) {
 		warnx("-r %s and -S %s are the same file", path[0], path[1]);
@@ -774,11 +854,11 @@ check_outputs(struct run *r, char **operands, int nops)
 			continue;	/* reading it will say what is wrong */
 		if (S_ISCHR(sb.st_mode))
 			continue;
-		for (i = 0; i < 2; i++)
+		for (i = 0; i < n; i++)
 			if (path[i] != NULL && same_file(&sb, path[i])) {
 				warnx("%s %s: the %s file is also an input%s",
 				    what[i], path[i], i == 0 ? "rejects" :
-				    "state", is_stdin ?
+				    i == 1 ? "state" : "output", is_stdin ?
 				    " (standard input)" : "");
 				usage();
 			}
@@ -830,6 +910,31 @@ plural(uint64_t n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
+/* -o: draw, write out and close each file; a failure keeps -S unsaved. */
+static void
+close_extras(struct run *r)
+{
+	struct extra *x;
+	int i;
+
+	for (i = 0; i < r->nextras; i++) {
+		x = &r->extras[i];
+		if (r->have_span)
+			out_set_span(x->out, r->first, r->last);
+		if (out_finish(x->out) == 1)
+			r->status = 1;
+		(void)out_flush(x->out, 1);
+		if (ferror(x->fp) | (fclose(x->fp) == EOF)) {
+			if (errno == 0)
+				errno = EIO;
+			warn("%s", x->path);
+			r->status = 1;
+			r->extra_failed = 1;
+		}
+		x->fp = NULL;
+	}
+}
+
 /*
  * The input is read: flush the output and the rejects, and only then save
  * the state (check never writes it); say what happened.
@@ -847,6 +952,7 @@ finish(struct run *r)
 	}
 	(void)out_flush(r->out, 1);
 	flush_output(r);
+	close_extras(r);
 	if (r->rejects != NULL && fclose(r->rejects) == EOF &&
 	    r->rejects_error == 0)
 		r->rejects_error = errno;
@@ -855,7 +961,7 @@ finish(struct run *r)
 		warn("%s", r->rejects_path);
 		r->status = 1;
 	} else if (r->state_path != NULL && r->saves_state &&
-	    state_save(r->engine, r->state_path, why, sizeof(why)) == -1) {
+	    !r->extra_failed && state_save(r->engine, r->state_path, why, sizeof(why)) == -1) {
 		warnx("cannot save the state: %s", why);
 		r->status = 1;
 	}
@@ -917,6 +1023,8 @@ add_views(struct run *r, const struct view_ops *table)
 			engine_add_view(r->engine, tables[i], NULL);
 	if (table != NULL)
 		engine_add_view(r->engine, table, NULL);
+	for (i = 0; i < (size_t)r->nextras; i++)
+		engine_add_view(r->engine, r->extras[i].table, NULL);
 }
 
 /* -i given to a command that does not use it: say which ones do. */
@@ -947,6 +1055,94 @@ takes_interval(const char *command)
 	return 0;
 }
 
+static int
+has_extra(const struct run *r, const struct view_ops *table)
+{
+	int i;
+
+	for (i = 0; i < r->nextras; i++)
+		if (r->extras[i].table == table)
+			return 1;
+	return 0;
+}
+
+/*
+ * -o: each table must be one the command alone could write with the same
+ * options, and its file neither an input nor another output.
+ */
+static void
+check_extras(struct run *r, const struct view_ops *table,
+    enum out_format format, const char *interval)
+{
+	const char *const *columns;
+	const char *others[2] = { r->rejects_path, r->state_path };
+	struct stat sb;
+	size_t ncolumns;
+	int i, j;
+
+	for (i = 0; i < r->nextras; i++) {
+		struct extra *x = &r->extras[i];
+
+		if (x->table == table) {
+			warnx("-o %s: the command writes that table already",
+			    x->name);
+			usage();
+		}
+		columns = view_columns(x->table, &ncolumns);
+		if (!out_can_write(format, columns, ncolumns)) {
+			warnx("-o %s: -f svg draws interval tables (acw, "
+			    "status, activity)", x->name);
+			usage();
+		}
+		if (interval != NULL && !takes_interval(x->name))
+			interval_unused(x->name);
+		if (stat(x->path, &sb) == -1) {
+			/* a new file: only the same name can be it again */
+			for (j = 0; j < i; j++)
+				if (strcmp(x->path, r->extras[j].path) == 0) {
+					warnx("-o %s=%s: the file is also given "
+					    "to -o %s", x->name, x->path,
+					    r->extras[j].name);
+					usage();
+				}
+			continue;
+		}
+		for (j = 0; j < 2; j++)
+			if (others[j] != NULL && same_file(&sb, others[j])) {
+				warnx("-o %s=%s: the file is also given to %s",
+				    x->name, x->path, j == 0 ? "-r" : "-S");
+				usage();
+			}
+		for (j = 0; j < i; j++)
+			if (same_file(&sb, r->extras[j].path)) {
+				warnx("-o %s=%s: the file is also given to -o "
+				    "%s", x->name, x->path, r->extras[j].name);
+				usage();
+			}
+	}
+}
+
+/* -o: open the files (check_outputs made sure none is an input). */
+static void
+open_extras(struct run *r, enum out_format format, int header)
+{
+	const char *const *columns;
+	size_t ncolumns;
+	int i;
+
+	for (i = 0; i < r->nextras; i++) {
+		struct extra *x = &r->extras[i];
+
+		if ((x->fp = fopen(x->path, "w")) == NULL)
+			err(1, "%s", x->path);
+		columns = view_columns(x->table, &ncolumns);
+		if ((x->out = out_new(x->fp, format, header, columns,
+		    ncolumns)) == NULL)
+			fatal_oom();
+		engine_add_view(r->engine, x->table, x->out);
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -958,7 +1154,7 @@ main(int argc, char *argv[])
 	enum out_format format = OUT_CSV;
 	const char *zone = NULL, *interval = NULL;
 	char **operands;
-	int header = 1, nops, threads = default_threads();
+	int header = 1, nops, threads = default_threads(), i;
 
 	arena_init();
 	memo_init();
@@ -972,7 +1168,8 @@ main(int argc, char *argv[])
 	}
 	table = find_table(operands[0]);
 	r->check = table == NULL;
-	if ((table == &alert_view) != (alert_nrules() > 0)) {
+	if ((table == &alert_view || has_extra(r, &alert_view)) !=
+	    (alert_nrules() > 0)) {
 		warnx(table == &alert_view ? "alert needs at least one -a rule" :
 		    "-a is for the alert command only");
 		usage();
@@ -985,7 +1182,9 @@ main(int argc, char *argv[])
 		usage();
 	}
 	r->saves_state = table != NULL && view_saves_state(table);
-	if (r->grouped && table != &summary_view) {
+	check_extras(r, table, format, interval);
+	if (r->grouped && table != &summary_view &&
+	    !has_extra(r, &summary_view)) {
 		warnx("-g applies to summary only");
 		usage();
 	}
@@ -1008,6 +1207,7 @@ main(int argc, char *argv[])
 		open_state(r);
 	if (r->rejects_path != NULL)
 		open_rejects(r);
+	open_extras(r, format, header);
 
 	signal(SIGPIPE, SIG_IGN);
 	/* check writes a table only when asked for one with -f */
@@ -1028,6 +1228,8 @@ main(int argc, char *argv[])
 
 	engine_free(r->engine);
 	out_free(r->out);
+	for (i = 0; i < r->nextras; i++)
+		out_free(r->extras[i].out);
 	free(operands);
 	arena_drop();
 	memo_drop();
