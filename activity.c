@@ -5,6 +5,8 @@
  * that shows the change.  A session whose LOGIN had no snapshot starts
  * Unknown, until the start of the first status seen (as in status.c).
  * Each interval is also handed to the other views (summary adds them up).
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <stdint.h>

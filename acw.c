@@ -5,6 +5,8 @@
  * of ENDED and ends at the EventTimestamp of the first event whose
  * current snapshot no longer lists the contact (CLEARED), or at LOGOUT.
  * Each ACW that ends is also handed to the other views (summary).
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <stdint.h>

@@ -3,6 +3,8 @@
  *
  * This file is the driver: options, operands, reading the inputs, the
  * messages and the rejects file, the summary and the exit status.
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <sys/stat.h>

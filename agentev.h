@@ -7,6 +7,8 @@
  * to per-agent state and hands them to the views, one file per table,
  * which produce rows; output.c writes rows as CSV, TSV or JSON, or hands
  * them to svg.c to draw.  agentev.c is only the driver.
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #ifndef AGENTEV_H

@@ -12,6 +12,8 @@
  * ordered by the clock value that fires it, so a tick costs what it
  * raises or clears plus one look at the top, whatever the number of
  * agents.  The activity and ACW intervals come from those views.
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <ctype.h>

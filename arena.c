@@ -14,6 +14,8 @@
  * The rule that makes this safe: a tree built after arena_mark is freed
  * before the matching arena_release, on the same thread.  parse_value
  * keeps it (events leave it detached from their trees).
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <stdalign.h>

@@ -6,6 +6,8 @@
  * local midnight, so a 1d bucket is a local day (23 or 25 hours long when
  * the clocks change) and the repeated hour of a fall-back night gives
  * buckets of its own.
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <ctype.h>

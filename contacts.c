@@ -8,6 +8,8 @@
  * ACW is the acw view's own interval for the contact.  A row is written
  * when the contact leaves the agent's snapshot, at LOGOUT, or as OPEN at
  * the end of the input, and handed on to the other views (sessions).
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <stdint.h>

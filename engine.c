@@ -15,6 +15,8 @@
  * and its part of the -S state), declare it in agentev.h, add one line to
  * the driver's table list in agentev.c and the object to LIBOBJS in the
  * Makefile, and give it a section in man/agentev.1.
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <err.h>

@@ -2,6 +2,8 @@
  * engine.h: the engine and the views, shared by engine.c, state.c and
  * one file per table (acw.c, status.c, activity.c, summary.c, events.c).
  * Private to those files; the driver sees only agentev.h.
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #ifndef ENGINE_H

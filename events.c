@@ -2,6 +2,8 @@
  * events.c: the `events` table: what changed between an event's previous
  * and current snapshots (or the agent's last snapshot standing in for a
  * missing previous one).
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <stdlib.h>

@@ -20,6 +20,8 @@
  * Each value comes with the line and column where it starts; columns count
  * characters (UTF-8 code points) from 1.  Counting is lazy: only the bytes
  * of a line in front of a value or an error are counted, once.
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <ctype.h>

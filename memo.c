@@ -30,6 +30,8 @@
  * eighth of their bytes, the memo rests for 960 records, so that a stream
  * that does not repeat itself pays for it on one record in sixteen only.
  * AGENTEV_MEMO=0 in the environment turns it off.
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <stdlib.h>

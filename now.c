@@ -6,6 +6,8 @@
  * the rest comes from the agent's last snapshot.  The rows are written
  * at the end, and on a terminal also each time a live input pauses, as a
  * table that replaces the one before (out_live).
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <stdint.h>

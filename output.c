@@ -4,6 +4,8 @@
  * is the only place that quotes or escapes a field for the table formats
  * (svg.c escapes its XML, text.c its text for people), and the only place
  * that turns milliseconds into text (text.c aside).
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <errno.h>

@@ -4,6 +4,8 @@
  * validate each event against the data model into a struct event.
  *
  * Nothing here touches shared state, so a worker thread can run it.
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <ctype.h>

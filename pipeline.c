@@ -11,6 +11,8 @@
  *
  * With one worker there are no threads at all: values go through the
  * record path as they are framed.
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <pthread.h>

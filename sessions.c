@@ -5,6 +5,8 @@
  * a LOGIN) starts at that first event, with `login` empty and the event's
  * time in `first_event`.  After LOGOUT only a LOGIN opens a session, as
  * in the status table, so the status rows of a session add up to it.
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <stdint.h>

@@ -11,6 +11,8 @@
  * It is written to a temporary file in the same directory, flushed,
  * synced and renamed over the old one, so a run killed at any moment
  * leaves the previous state as it was.
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <sys/file.h>

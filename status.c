@@ -5,6 +5,8 @@
  * After LOGOUT only a LOGIN opens anything.  A LOGIN without a snapshot
  * (streams of 2018) opens an UNKNOWN interval, with no status name, that
  * the first status seen ends where it starts.
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <stdint.h>

@@ -17,6 +17,8 @@
  * EventTimestamp) has passed its end, counting what is still open up to
  * there; until then they are carried in the -S state, so any split of
  * the input into batches gives the rows of one run.
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <stdlib.h>

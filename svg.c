@@ -10,6 +10,8 @@
  * acw_start/acw_end, and activity, status or channel for the colour), so
  * any table with such columns can be drawn.  Memory is bounded by the
  * rows kept: at most SVG_MAX_BARS of them, in at most SVG_MAX_LANES lanes.
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <inttypes.h>

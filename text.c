@@ -8,6 +8,8 @@
  * table over the one before, from the top of the screen, as top(1) does.
  * Control characters from the input are written as \t, \n, \r or \xHH,
  * so no input can send escape sequences to a terminal.
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <sys/ioctl.h>

@@ -2,6 +2,8 @@
  * parseonly.c: the benchmark's baseline: read NDJSON (the file named, or
  * standard input), json_loadb each line, free it.  Nothing else; this is
  * the floor agentev is measured against.
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <stdio.h>

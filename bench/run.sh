@@ -101,6 +101,9 @@ while [ $r -le "$ROUNDS" ]; do
 	timed1 acw-j1 ./agentev -j 1 acw "$in"
 	timed1 acw-j1-nomemo env AGENTEV_MEMO=0 ./agentev -j 1 acw "$in"
 	timed acw-nomemo env AGENTEV_MEMO=0 ./agentev acw "$in"
+	# -o: three more tables from the same pass, next to acw alone
+	timed acw-o3 ./agentev acw -o status="$results.o1" \
+	    -o activity="$results.o2" -o summary="$results.o3" "$in"
 	for c in status events activity summary check; do
 		[ -z "$QUICK" ] || break
 		timed1 "$c-j1" ./agentev -j 1 "$c" "$in"
@@ -169,6 +172,8 @@ END {
 	target("acw -j1 / parse-only", ratio("acw-j1", "parse-only"), 0.4)
 	target("acw / jq", ratio("acw", "jq-acw"), 0.3)
 	target("acw / parse-only", ratio("acw", "parse-only"), 0.6)
+	target("acw -o status,activity,summary / acw",
+	    ratio("acw-o3", "acw"), 1.15)
 	printf "  %-34s %5.2f  (without the memo, for comparison)\n",
 	    "acw -j1, memo on / off", ratio("acw-j1", "acw-j1-nomemo")
 	printf "  %-34s %5.2f  (without the memo, for comparison)\n",

@@ -15,6 +15,8 @@
  * the record path handed on (every event's fields, every verdict, every
  * rejected record's bytes) and the table into a log; the three logs must
  * be equal, or the harness aborts.
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <err.h>

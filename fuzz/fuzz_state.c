@@ -7,6 +7,8 @@
  * its input.  The files live
  * in a directory of their own under /dev/shm (else $TMPDIR or /tmp), so
  * the fsync of a save costs nothing.
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <err.h>

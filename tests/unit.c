@@ -3,6 +3,8 @@
  * only indirectly: timestamp parsing, time formatting and field quoting,
  * and the as-of time (-t) of the contacts and sessions tables.
  * Prints TAP-like lines and exits 1 when any check fails.
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
 
 #include <stdlib.h>
