@@ -309,6 +309,10 @@ int	 state_lock(const char *, char *, size_t);
 /* agentev.c */
 void	 fatal_oom(void) __attribute__((noreturn));
 
+/* engine.c: allocation that ends the run when memory runs out */
+char	*xstrdup(const char *);
+void	*xrealloc(void *, size_t, size_t);
+
 /* output.c */
 enum out_format { OUT_CSV, OUT_TSV, OUT_JSON, OUT_SVG, OUT_TEXT };
 enum cell_kind { CELL_NULL, CELL_STR, CELL_TIME, CELL_MS, CELL_INT,

@@ -165,8 +165,6 @@ void	 agent_clear(struct engine *, struct agent *);
 void	 engine_hold(struct engine *, struct event *, const char *,
 	    uint64_t);
 uint64_t hash(const char *);
-char	*xstrdup(const char *);
-void	*xrealloc(void *, size_t, size_t);
 void	 idset_add(struct idset *, uint64_t);
 
 #define PART(v, a)	((a)->part[(v)->index])

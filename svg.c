@@ -166,18 +166,6 @@ grow(void *p, size_t *cap, size_t size)
 	return p;
 }
 
-static char *
-dup(const char *s)
-{
-	char *p;
-
-	if (s == NULL)
-		return NULL;
-	if ((p = strdup(s)) == NULL)
-		fatal_oom();
-	return p;
-}
-
 /*
  * FNV-1a, for the string tables and for colours that depend on nothing
  * but the name.
@@ -222,7 +210,7 @@ intern(struct strtab *t, const char *s, size_t max)
 		return (size_t)-1;
 	if (t->n == t->cap)
 		t->v = grow(t->v, &t->cap, sizeof(*t->v));
-	t->v[t->n] = dup(s);
+	t->v[t->n] = xstrdup(s);
 	t->slots[k] = t->n + 1;
 	return t->n++;
 }
@@ -256,7 +244,7 @@ lane_of(struct svg *g, const char *arn, const char *username)
 		g->nlanes++;
 	}
 	if (g->lanes[i].username == NULL && username != NULL)
-		g->lanes[i].username = dup(username);
+		g->lanes[i].username = xstrdup(username);
 	return i;
 }
 
