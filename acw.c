@@ -16,7 +16,6 @@
 #include "agentev.h"
 #include "engine.h"
 
-#define CLOSED_RING	64		/* recently ended ACWs remembered */
 
 static const char *const columns[] = {
 	"agent_arn", "username", "contact_id", "channel", "initiation_method",
@@ -28,8 +27,7 @@ struct acw_part {
 	struct acw	*acws;
 	size_t		 nacws;
 	size_t		 acws_cap;
-	uint64_t	 closed[CLOSED_RING];	/* ContactId hashes */
-	size_t		 nclosed;
+	struct ring	 closed;	/* whose ACW ended lately */
 };
 
 static void
@@ -76,18 +74,6 @@ find_acw(struct acw_part *p, const char *contact_id)
 	return NULL;
 }
 
-static int
-recently_closed(const struct acw_part *p, const char *contact_id)
-{
-	uint64_t h = hash(contact_id);
-	size_t i, n = p->nclosed < CLOSED_RING ? p->nclosed : CLOSED_RING;
-
-	for (i = 0; i < n; i++)
-		if (p->closed[i] == h)
-			return 1;
-	return 0;
-}
-
 static void
 free_acw(struct acw *w)
 {
@@ -108,7 +94,7 @@ end_acw(struct view *v, struct agent *a, struct acw *w, int64_t end,
 	if (end < w->start)
 		end = w->start;	/* never a negative interval */
 	acw_row(v, a, w, end, ended_by);
-	p->closed[p->nclosed++ % CLOSED_RING] = hash(w->contact_id);
+	ring_add(&p->closed, w->contact_id);
 	if (p->nacws > 0 && w >= p->acws && w < p->acws + p->nacws) {
 		i = (size_t)(w - p->acws);
 		free_acw(w);
@@ -162,7 +148,7 @@ acw_event(struct view *v, struct agent *a, const struct event *ev,
 				continue;
 			if ((w = find_acw(p, c->id)) != NULL)
 				end_acw(v, a, w, ev->time, ended_by);
-			else if (!recently_closed(p, c->id)) {
+			else if (!ring_has(&p->closed, c->id)) {
 				fill_acw(&tmp, c);
 				end_acw(v, a, &tmp, ev->time, ended_by);
 			}
@@ -178,7 +164,7 @@ acw_event(struct view *v, struct agent *a, const struct event *ev,
 	for (i = 0; i < ev->cur.ncontacts; i++) {
 		c = &ev->cur.contacts[i];
 		if (c->state != CS_ENDED || find_acw(p, c->id) != NULL ||
-		    recently_closed(p, c->id))
+		    ring_has(&p->closed, c->id))
 			continue;
 		fill_acw(w = new_acw(p), c);
 		iv.name = w->contact_id;
@@ -215,7 +201,7 @@ acw_save(const void *part, json_t *o)
 {
 	const struct acw_part *p = part;
 	json_t *arr;
-	size_t i, n;
+	size_t i;
 
 	arr = json_array();
 	for (i = 0; i < p->nacws; i++)
@@ -227,22 +213,15 @@ acw_save(const void *part, json_t *o)
 		    "queue", state_str_json(p->acws[i].queue),
 		    "start", (json_int_t)p->acws[i].start));
 	json_object_set_new(o, "acw", arr);
-	arr = json_array();
-	n = p->nclosed < CLOSED_RING ? p->nclosed : CLOSED_RING;
-	for (i = 0; i < n; i++)
-		json_array_append_new(arr, state_hash_json(p->closed[i]));
-	json_object_set_new(o, "closed", arr);
-	json_object_set_new(o, "closed_next",
-	    json_integer((json_int_t)(p->nclosed % CLOSED_RING)));
+	state_save_ring(o, "closed", "closed_next", &p->closed);
 }
 
 static int
 acw_load(void *part, json_t *o, struct loader *l)
 {
 	struct acw_part *p = part;
-	json_t *arr, *w, *h;
+	json_t *arr, *w;
 	struct acw *x;
-	int64_t n;
 	size_t i;
 
 	arr = json_object_get(o, "acw");
@@ -260,18 +239,7 @@ acw_load(void *part, json_t *o, struct loader *l)
 		    state_int(l, w, "start", &x->start))
 			return state_bad(l, "acw");
 	}
-	arr = json_object_get(o, "closed");
-	if (!json_is_array(arr) || json_array_size(arr) > CLOSED_RING ||
-	    state_int(l, o, "closed_next", &n) == -1 || n < 0 ||
-	    n >= CLOSED_RING)
-		return state_bad(l, "closed");
-	json_array_foreach(arr, i, h)
-		if (state_hash(l, h, &p->closed[i]) == -1)
-			return -1;
-	/* resume the ring where it was; a full ring counts from its start */
-	p->nclosed = json_array_size(arr) < CLOSED_RING ? (size_t)n :
-	    CLOSED_RING + (size_t)n;
-	return 0;
+	return state_load_ring(l, o, "closed", "closed_next", &p->closed);
 }
 
 static int

@@ -19,7 +19,6 @@
 #include "agentev.h"
 #include "engine.h"
 
-#define CLOSED_RING	64	/* contacts written lately, not made again */
 #define UNCLAIMED_MAX	16	/* ACWs of one event for untracked contacts */
 #define PLAUSIBLE_MS	((int64_t)1000000000000000)	/* 10^15 */
 
@@ -60,8 +59,7 @@ struct contacts_part {
 	struct tracked	*v;
 	size_t		 n;
 	size_t		 cap;
-	uint64_t	 closed[CLOSED_RING];	/* ContactId hashes */
-	size_t		 nclosed;
+	struct ring	 closed;	/* written lately, not made again */
 	struct unclaimed unclaimed[UNCLAIMED_MAX];	/* this event's */
 	size_t		 nunclaimed;
 };
@@ -128,18 +126,6 @@ find_tracked(struct contacts_part *p, const char *id)
 	return NULL;
 }
 
-static int
-recently_closed(const struct contacts_part *p, const char *id)
-{
-	uint64_t h = hash(id);
-	size_t i, n = p->nclosed < CLOSED_RING ? p->nclosed : CLOSED_RING;
-
-	for (i = 0; i < n; i++)
-		if (p->closed[i] == h)
-			return 1;
-	return 0;
-}
-
 static struct tracked *
 new_tracked(struct contacts_part *p)
 {
@@ -187,7 +173,7 @@ see(struct contacts_part *p, const struct contact *c, int current)
 	struct tracked *t = find_tracked(p, c->id);
 
 	if (t == NULL) {
-		if (recently_closed(p, c->id))
+		if (ring_has(&p->closed, c->id))
 			return;
 		t = new_tracked(p);
 		t->id = xstrdup(c->id);
@@ -279,7 +265,7 @@ leave(struct view *v, struct agent *a, struct tracked *t, int64_t at,
 		    contact_state_name((enum contact_state)t->fate) :
 		    t->connected != NO_TIME ? "HANDLED" : "ABANDONED";
 	row(v, a, t, at, t->acw == NO_TIME ? 0 : t->acw, outcome);
-	p->closed[p->nclosed++ % CLOSED_RING] = h;
+	ring_add(&p->closed, t->id);
 	i = (size_t)(t - p->v);
 	free_tracked(t);
 	p->v[i] = p->v[--p->n];
@@ -394,7 +380,7 @@ contacts_save(const void *part, json_t *o)
 	const struct contacts_part *p = part;
 	const struct tracked *t;
 	json_t *arr, *j;
-	size_t i, n;
+	size_t i;
 
 	arr = json_array();
 	for (i = 0; i < p->n; i++) {
@@ -419,13 +405,7 @@ contacts_save(const void *part, json_t *o)
 		json_array_append_new(arr, j);
 	}
 	json_object_set_new(o, "contacts_open", arr);
-	arr = json_array();
-	n = p->nclosed < CLOSED_RING ? p->nclosed : CLOSED_RING;
-	for (i = 0; i < n; i++)
-		json_array_append_new(arr, state_hash_json(p->closed[i]));
-	json_object_set_new(o, "contacts_closed", arr);
-	json_object_set_new(o, "contacts_closed_next",
-	    json_integer((json_int_t)(p->nclosed % CLOSED_RING)));
+	state_save_ring(o, "contacts_closed", "contacts_closed_next", &p->closed);
 }
 
 /*
@@ -472,8 +452,7 @@ contacts_load(void *part, json_t *o, struct loader *l)
 {
 	struct contacts_part *p = part;
 	struct tracked *t;
-	json_t *arr, *j, *h;
-	int64_t n;
+	json_t *arr, *j;
 	size_t i;
 	int state;
 
@@ -515,17 +494,8 @@ contacts_load(void *part, json_t *o, struct loader *l)
 			return state_bad(l, "contacts_open");
 		t->state = (enum contact_state)state;
 	}
-	arr = json_object_get(o, "contacts_closed");
-	if (!json_is_array(arr) || json_array_size(arr) > CLOSED_RING ||
-	    state_int(l, o, "contacts_closed_next", &n) == -1 || n < 0 ||
-	    n >= CLOSED_RING)
-		return state_bad(l, "contacts_closed");
-	json_array_foreach(arr, i, h)
-		if (state_hash(l, h, &p->closed[i]) == -1)
-			return -1;
-	p->nclosed = json_array_size(arr) < CLOSED_RING ? (size_t)n :
-	    CLOSED_RING + (size_t)n;
-	return 0;
+	return state_load_ring(l, o, "contacts_closed",
+	    "contacts_closed_next", &p->closed);
 }
 
 static int

@@ -96,6 +96,24 @@ idset_add(struct idset *s, uint64_t h)
 	s->count++;
 }
 
+void
+ring_add(struct ring *r, const char *id)
+{
+	r->h[r->n++ % RING_SIZE] = hash(id);
+}
+
+int
+ring_has(const struct ring *r, const char *id)
+{
+	uint64_t h = hash(id);
+	size_t i, n = r->n < RING_SIZE ? r->n : RING_SIZE;
+
+	for (i = 0; i < n; i++)
+		if (r->h[i] == h)
+			return 1;
+	return 0;
+}
+
 static void
 idset_clear(struct idset *s)
 {

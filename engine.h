@@ -25,6 +25,15 @@ struct idset {
 
 enum session { SESSION_UNKNOWN, SESSION_OPEN, SESSION_CLOSED };
 
+/* The ContactIds (hashes) a view ended lately, so it does not start them
+ * again from a late snapshot. */
+#define RING_SIZE	64
+
+struct ring {
+	uint64_t	 h[RING_SIZE];
+	size_t		 n;		/* added so far; the next goes at n % */
+};
+
 /*
  * What every view shares about an agent.  The session is the one before
  * the event a view is given; the engine moves it on after every view has
@@ -166,6 +175,8 @@ void	 engine_hold(struct engine *, struct event *, const char *,
 	    uint64_t);
 uint64_t hash(const char *);
 void	 idset_add(struct idset *, uint64_t);
+void	 ring_add(struct ring *, const char *);
+int	 ring_has(const struct ring *, const char *);
 
 #define PART(v, a)	((a)->part[(v)->index])
 
@@ -191,5 +202,9 @@ int	 state_str(struct loader *, json_t *, const char *, int, char **);
 int	 state_hash(struct loader *, json_t *, uint64_t *);
 json_t	*state_hash_json(uint64_t);
 json_t	*state_str_json(const char *);
+void	 state_save_ring(json_t *, const char *, const char *,
+	    const struct ring *);
+int	 state_load_ring(struct loader *, json_t *, const char *,
+	    const char *, struct ring *);
 
 #endif /* ENGINE_H */

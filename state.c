@@ -164,6 +164,41 @@ held_array(const struct engine *e)
 	return arr;
 }
 
+/* A ring of ContactIds: its hashes under key, where it goes on next. */
+void
+state_save_ring(json_t *o, const char *key, const char *next,
+    const struct ring *r)
+{
+	json_t *arr = json_array();
+	size_t i, n = r->n < RING_SIZE ? r->n : RING_SIZE;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, state_hash_json(r->h[i]));
+	json_object_set_new(o, key, arr);
+	json_object_set_new(o, next, json_integer((json_int_t)(r->n %
+	    RING_SIZE)));
+}
+
+int
+state_load_ring(struct loader *l, json_t *o, const char *key,
+    const char *next, struct ring *r)
+{
+	json_t *arr = json_object_get(o, key), *h;
+	int64_t n;
+	size_t i;
+
+	if (!json_is_array(arr) || json_array_size(arr) > RING_SIZE ||
+	    state_int(l, o, next, &n) == -1 || n < 0 || n >= RING_SIZE)
+		return state_bad(l, key);
+	json_array_foreach(arr, i, h)
+		if (state_hash(l, h, &r->h[i]) == -1)
+			return -1;
+	/* resume the ring where it was; a full ring counts from its start */
+	r->n = json_array_size(arr) < RING_SIZE ? (size_t)n :
+	    RING_SIZE + (size_t)n;
+	return 0;
+}
+
 /*
  * Whether an agent is done with: logged out, nothing open, ids expired.
  * It stays in the state (now lists it as logged out), without its ids.
