@@ -16,7 +16,7 @@ LDLIBS = $(JANSSON_LIBS) -lpthread
 OBJS = agentev.o $(LIBOBJS)
 LIBOBJS = arena.o memo.o parse.o frame.o engine.o acw.o status.o activity.o summary.o \
 	events.o alert.o now.o contacts.o sessions.o bucket.o output.o text.o \
-	pipeline.o state.o svg.o
+	pipeline.o state.o markup.o svg.o html.o
 
 all: agentev
 

@@ -703,9 +703,11 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 				*format = OUT_SVG;
 			else if (strcasecmp(optarg, "text") == 0)
 				*format = OUT_TEXT;
+			else if (strcasecmp(optarg, "html") == 0)
+				*format = OUT_HTML;
 			else {
 				warnx("unknown format: %s (csv, tsv, json, "
-				    "text or svg)", optarg);
+				    "text, svg or html)", optarg);
 				usage();
 			}
 			r->config.format_given = 1;
@@ -1068,6 +1070,14 @@ has_extra(const struct run *r, const struct view_ops *table)
 	return 0;
 }
 
+/* What a picture format can draw, for when it cannot draw a table. */
+static const char *
+format_draws(enum out_format format)
+{
+	return format == OUT_HTML ? "-f html draws the now table" :
+	    "-f svg draws interval tables (acw, status, activity)";
+}
+
 /*
  * -o: each table must be one the command alone could write with the same
  * options, and its file neither an input nor another output.
@@ -1092,8 +1102,7 @@ check_extras(struct run *r, const struct view_ops *table,
 		}
 		columns = view_columns(x->table, &ncolumns);
 		if (!out_can_write(format, columns, ncolumns)) {
-			warnx("-o %s: -f svg draws interval tables (acw, "
-			    "status, activity)", x->name);
+			warnx("-o %s: %s", x->name, format_draws(format));
 			usage();
 		}
 		if (interval != NULL && !takes_interval(x->name))
@@ -1179,8 +1188,7 @@ main(int argc, char *argv[])
 	if (table != NULL)
 		columns = view_columns(table, &ncolumns);
 	if (!out_can_write(format, columns, ncolumns)) {
-		warnx("-f svg draws interval tables (acw, status, activity), "
-		    "not %s", operands[0]);
+		warnx("%s, not %s", format_draws(format), operands[0]);
 		usage();
 	}
 	r->saves_state = table != NULL && view_saves_state(table);

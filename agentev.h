@@ -314,7 +314,7 @@ char	*xstrdup(const char *);
 void	*xrealloc(void *, size_t, size_t);
 
 /* output.c */
-enum out_format { OUT_CSV, OUT_TSV, OUT_JSON, OUT_SVG, OUT_TEXT };
+enum out_format { OUT_CSV, OUT_TSV, OUT_JSON, OUT_SVG, OUT_TEXT, OUT_HTML };
 enum cell_kind { CELL_NULL, CELL_STR, CELL_TIME, CELL_MS, CELL_INT,
 	CELL_RATIO };
 struct cell {
@@ -345,6 +345,14 @@ void	 out_guard_formulas(int);
 int64_t	 out_zone_offset(int64_t);
 size_t	 out_format_time(char *, size_t, int64_t);
 void	 out_field(FILE *, enum out_format, const char *, size_t);
+void	 out_cell_text(const struct cell *, char *, size_t, const char **);
+
+/* markup.c: colours and escaping for svg.c and html.c */
+uint32_t name_hash(const char *);
+void	 name_colour(const char *, char [8]);
+int	 name_rank(const char *);
+void	 markup_text(FILE *, const char *, size_t);
+void	 markup_attr(FILE *, const char *);
 
 /* svg.c: -f svg, buffered rows drawn as a timeline at out_finish */
 struct svg;
@@ -354,6 +362,13 @@ void	 svg_row(struct svg *, const struct cell *);
 void	 svg_span(struct svg *, int64_t, int64_t);
 int	 svg_write(struct svg *, FILE *);
 void	 svg_free(struct svg *);
+/* html.c: -f html, the now table kept and written as a page at out_finish */
+struct html;
+int	 html_can_draw(const char *const *, size_t);
+struct html	*html_new(const char *const *, size_t);
+void	 html_row(struct html *, const struct cell *);
+int	 html_write(struct html *, FILE *);
+void	 html_free(struct html *);
 /* text.c: -f text, aligned columns for people, behind out_new/out_row */
 struct text;
 struct text	*text_new(const char *const *, size_t, int);

@@ -1,9 +1,10 @@
 /*
  * output.c: write rows as CSV (RFC 4180), TSV or JSON Lines, keep them
- * for svg.c to draw at the end, or hand them to text.c for -f text.  This
- * is the only place that quotes or escapes a field for the table formats
- * (svg.c escapes its XML, text.c its text for people), and the only place
- * that turns milliseconds into text (text.c aside).
+ * for svg.c or html.c to draw at the end, or hand them to text.c for
+ * -f text.  This is the only place that quotes or escapes a field for the
+ * table formats (markup.c escapes for svg.c and html.c, text.c its text
+ * for people), and the only place that turns milliseconds into text
+ * (text.c and html.c aside, which write H:MM:SS for people).
  *
  * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
@@ -23,6 +24,7 @@ struct output {
 	const char *const	*columns;
 	size_t			 ncolumns;
 	struct svg		*svg;		/* -f svg */
+	struct html		*html;		/* -f html */
 	struct text		*text;	/* -f text: rows held to align them */
 };
 
@@ -155,6 +157,40 @@ out_format_time(char *buf, size_t size, int64_t ms)
 	return n < 0 ? 0 : (size_t)n;
 }
 
+/*
+ * The text of a cell as the table formats print it: *s is the cell's own
+ * string, or buf holding the time or number (empty for no value).
+ */
+void
+out_cell_text(const struct cell *c, char *buf, size_t size, const char **s)
+{
+	*s = buf;
+	buf[0] = '\0';
+	switch (c->kind) {
+	case CELL_NULL:
+		break;
+	case CELL_STR:
+		*s = c->s;
+		break;
+	case CELL_TIME:
+		out_format_time(buf, size, c->n);
+		break;
+	case CELL_MS:
+		snprintf(buf, size, "%s%" PRId64 ".%03" PRId64,
+		    c->n < 0 ? "-" : "", (c->n < 0 ? -c->n : c->n) / 1000,
+		    (c->n < 0 ? -c->n : c->n) % 1000);
+		break;
+	case CELL_INT:
+		snprintf(buf, size, "%" PRId64, c->n);
+		break;
+	case CELL_RATIO:
+		snprintf(buf, size, "%s%" PRId64 ".%04" PRId64,
+		    c->n < 0 ? "-" : "", (c->n < 0 ? -c->n : c->n) / 10000,
+		    (c->n < 0 ? -c->n : c->n) % 10000);
+		break;
+	}
+}
+
 /* Write one field's text, quoted or escaped for the format. */
 void
 out_field(FILE *fp, enum out_format format, const char *s, size_t n)
@@ -215,7 +251,8 @@ out_field(FILE *fp, enum out_format format, const char *s, size_t n)
 		putc('"', fp);
 		return;
 	case OUT_SVG:
-		break;	/* svg.c escapes its own text */
+	case OUT_HTML:
+		break;	/* svg.c and html.c escape their own text */
 	case OUT_TEXT:
 		fwrite(s, 1, n, fp);	/* text.c escapes its own */
 		return;
@@ -227,7 +264,11 @@ int
 out_can_write(enum out_format format, const char *const *columns,
     size_t ncolumns)
 {
-	return format != OUT_SVG || svg_can_draw(columns, ncolumns);
+	if (format == OUT_SVG)
+		return svg_can_draw(columns, ncolumns);
+	if (format == OUT_HTML)
+		return html_can_draw(columns, ncolumns);
+	return 1;
 }
 
 struct output *
@@ -245,6 +286,13 @@ out_new(FILE *fp, enum out_format format, int header,
 	o->ncolumns = ncolumns;
 	if (format == OUT_SVG) {
 		if ((o->svg = svg_new(columns, ncolumns)) == NULL) {
+			free(o);
+			return NULL;
+		}
+		return o;
+	}
+	if (format == OUT_HTML) {
+		if ((o->html = html_new(columns, ncolumns)) == NULL) {
 			free(o);
 			return NULL;
 		}
@@ -285,6 +333,8 @@ out_finish(struct output *o)
 
 	if (o->svg != NULL)
 		rc = svg_write(o->svg, o->fp);
+	if (o->html != NULL)
+		rc = html_write(o->html, o->fp);
 	return check_stream(o->fp) == -1 ? -1 : rc;
 }
 
@@ -293,6 +343,7 @@ out_free(struct output *o)
 {
 	if (o != NULL) {
 		svg_free(o->svg);
+		html_free(o->html);
 		text_free(o->text);
 	}
 	free(o);
@@ -341,6 +392,10 @@ out_row(struct output *o, const struct cell *cells)
 
 	if (o->svg != NULL) {
 		svg_row(o->svg, cells);
+		return 0;
+	}
+	if (o->html != NULL) {
+		html_row(o->html, cells);
 		return 0;
 	}
 	if (o->text != NULL) {

@@ -17,7 +17,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "agentev.h"
 
@@ -78,28 +77,6 @@ struct svg {
 	int		 have_span;
 	int64_t		 first, last;
 };
-
-/* The fixed colours of the names Connect and agentev use. */
-static const struct known {
-	const char	*name;
-	const char	*rgb;
-} known[] = {
-	{ "Available", "#2ca02c" },
-	{ "Incoming", "#f0c419" },
-	{ "On contact", "#1f77b4" },
-	{ "After contact work", "#ff7f0e" },
-	{ "Missed", "#e377c2" },
-	{ "Rejected", "#8c564b" },
-	{ "Error", "#d62728" },
-	{ "Offline", "#7f7f7f" },
-	{ "Unknown", "#c7c7c7" },
-	/* the channels, which colour the acw table */
-	{ "VOICE", "#1f77b4" },
-	{ "CHAT", "#2ca02c" },
-	{ "TASK", "#9467bd" },
-	{ "EMAIL", "#bcbd22" },
-};
-#define NKNOWN	(sizeof(known) / sizeof(known[0]))
 
 static int
 column(const char *const *columns, size_t n, const char *name)
@@ -164,22 +141,6 @@ grow(void *p, size_t *cap, size_t size)
 		fatal_oom();
 	*cap = n;
 	return p;
-}
-
-/*
- * FNV-1a, for the string tables and for colours that depend on nothing
- * but the name.
- */
-static uint32_t
-name_hash(const char *s)
-{
-	uint32_t h = 2166136261U;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 16777619U;
-	}
-	return h;
 }
 
 /* The number of s in t, added when new and t holds fewer than max. */
@@ -257,36 +218,6 @@ name_of(struct svg *g, const char *name)
 	return i != (size_t)-1 ? i : intern(&g->names, OTHER, (size_t)-1);
 }
 
-/* The text of a cell as the other formats print it. */
-static void
-cell_text(const struct cell *c, char *buf, size_t size, const char **s)
-{
-	*s = buf;
-	buf[0] = '\0';
-	switch (c->kind) {
-	case CELL_NULL:
-		break;
-	case CELL_STR:
-		*s = c->s;
-		break;
-	case CELL_TIME:
-		out_format_time(buf, size, c->n);
-		break;
-	case CELL_MS:
-		snprintf(buf, size, "%s%" PRId64 ".%03" PRId64,
-		    c->n < 0 ? "-" : "", (c->n < 0 ? -c->n : c->n) / 1000,
-		    (c->n < 0 ? -c->n : c->n) % 1000);
-		break;
-	case CELL_INT:
-		snprintf(buf, size, "%" PRId64, c->n);
-		break;
-	case CELL_RATIO:
-		snprintf(buf, size, "%" PRId64 ".%04" PRId64, c->n / 10000,
-		    c->n % 10000);
-		break;
-	}
-}
-
 /* "column: value" lines of a row, for its hover text. */
 static char *
 row_title(const struct svg *g, const struct cell *cells)
@@ -296,14 +227,14 @@ row_title(const struct svg *g, const struct cell *cells)
 	size_t i, n = 0;
 
 	for (i = 0; i < g->ncolumns; i++) {
-		cell_text(&cells[i], buf, sizeof(buf), &s);
+		out_cell_text(&cells[i], buf, sizeof(buf), &s);
 		n += strlen(g->columns[i]) + 3 + strlen(s);
 	}
 	if ((t = malloc(n + 1)) == NULL)
 		fatal_oom();
 	p = t;
 	for (i = 0; i < g->ncolumns; i++) {
-		cell_text(&cells[i], buf, sizeof(buf), &s);
+		out_cell_text(&cells[i], buf, sizeof(buf), &s);
 		p += sprintf(p, "%s%s: %s", i > 0 ? "\n" : "", g->columns[i],
 		    s);
 	}
@@ -355,98 +286,6 @@ svg_span(struct svg *g, int64_t first, int64_t last)
 	g->last = last;
 }
 
-/*
- * Write s as XML character data: the five special characters as entities,
- * CR as a reference (a parser reads a raw one as LF), and what XML 1.0
- * does not allow (control
- * characters other than tab, newline and carriage return; U+FFFE and
- * U+FFFF) as U+FFFD.  The input is valid UTF-8 without NUL.  At most
- * max characters are written (0: all), then an ellipsis.
- */
-static void
-xml_text(FILE *fp, const char *s, size_t max)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t chars = 0;
-
-	for (; *p; p++) {
-		if ((*p & 0xC0) != 0x80 && max > 0 && chars++ == max) {
-			fputs("\xE2\x80\xA6", fp);
-			return;
-		}
-		switch (*p) {
-		case '&': fputs("&amp;", fp); continue;
-		case '<': fputs("&lt;", fp); continue;
-		case '>': fputs("&gt;", fp); continue;
-		case '"': fputs("&quot;", fp); continue;
-		case '\'': fputs("&apos;", fp); continue;
-		case '\r': fputs("&#13;", fp); continue;	/* not LF */
-		}
-		if ((*p < 0x20 && *p != '\t' && *p != '\n') ||
-		    (p[0] == 0xEF && p[1] == 0xBF &&
-		    (p[2] == 0xBE || p[2] == 0xBF))) {
-			fputs("\xEF\xBF\xBD", fp);
-			if (*p >= 0x20)
-				p += 2;
-			continue;
-		}
-		putc(*p, fp);
-	}
-}
-
-/*
- * The colour of a name: fixed for the known ones, else a hue from the
- * name's hash (saturation 60%, lightness 50% to 65%), written as #rrggbb.
- */
-static void
-colour(const char *name, char rgb[8])
-{
-	uint32_t h;
-	double hue, s = 0.6, l, c, x, m, r, gr, b;
-	size_t i;
-
-	for (i = 0; i < NKNOWN; i++)
-		if (strcasecmp(name, known[i].name) == 0) {
-			memcpy(rgb, known[i].rgb, 8);
-			return;
-		}
-	h = name_hash(name);
-	/* FNV's low bits hardly depend on the last bytes: mix them first */
-	h ^= h >> 16;
-	h *= 0x85ebca6bU;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35U;
-	h ^= h >> 16;
-	hue = (double)(h % 360);
-	l = 0.50 + (double)(h / 360 % 4) * 0.05;
-	c = (1 - (2 * l - 1 < 0 ? 1 - 2 * l : 2 * l - 1)) * s;
-	x = c * (1 - ((int)(hue / 60) % 2 == 0 ?
-	    1 - (hue / 60 - (int)(hue / 60)) : hue / 60 - (int)(hue / 60)));
-	m = l - c / 2;
-	switch ((int)(hue / 60)) {
-	case 0: r = c; gr = x; b = 0; break;
-	case 1: r = x; gr = c; b = 0; break;
-	case 2: r = 0; gr = c; b = x; break;
-	case 3: r = 0; gr = x; b = c; break;
-	case 4: r = x; gr = 0; b = c; break;
-	default: r = c; gr = 0; b = x; break;
-	}
-	snprintf(rgb, 8, "#%02x%02x%02x", (int)((r + m) * 255 + 0.5),
-	    (int)((gr + m) * 255 + 0.5), (int)((b + m) * 255 + 0.5));
-}
-
-/* Legend order: the known names in their order, then the rest by name. */
-static int
-legend_rank(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < NKNOWN; i++)
-		if (strcasecmp(name, known[i].name) == 0)
-			return (int)i;
-	return (int)NKNOWN;
-}
-
 static const struct svg *sorting;
 
 static int
@@ -454,7 +293,7 @@ by_legend(const void *a, const void *b)
 {
 	const char *x = sorting->names.v[*(const size_t *)a];
 	const char *y = sorting->names.v[*(const size_t *)b];
-	int rx = legend_rank(x), ry = legend_rank(y);
+	int rx = name_rank(x), ry = name_rank(y);
 
 	return rx != ry ? (rx < ry ? -1 : 1) : strcmp(x, y);
 }
@@ -696,7 +535,7 @@ svg_write(struct svg *g, FILE *fp)
 	    ".bar{stroke:none}"
 	    ".open-end{stroke:#000;stroke-width:1;fill:none}\n");
 	for (i = 0; i < g->names.n; i++) {
-		colour(g->names.v[i], rgb);
+		name_colour(g->names.v[i], rgb);
 		fprintf(fp, ".c%zu{fill:%s}", i, rgb);
 	}
 	fprintf(fp, "\n</style>\n<rect width=\"100%%\" height=\"100%%\" "
@@ -735,7 +574,7 @@ svg_write(struct svg *g, FILE *fp)
 		fprintf(fp, "<rect class=\"swatch c%zu\" x=\"%d\" y=\"%d\" "
 		    "width=\"14\" height=\"12\"/><text x=\"%d\" y=\"%d\">",
 		    norder[i], x, legend_y - 10, x + 18, legend_y);
-		xml_text(fp, name, 0);
+		markup_text(fp, name, 0);
 		fprintf(fp, "</text>\n");
 		x += w;
 	}
@@ -754,9 +593,9 @@ svg_write(struct svg *g, FILE *fp)
 
 		fprintf(fp, "<text class=\"label\" x=\"%d\" y=\"%d\">"
 		    "<title>", LABEL_W - 6, lane_y[lorder[i]] + BAR_H - 2);
-		xml_text(fp, l->arn, 0);
+		markup_text(fp, l->arn, 0);
 		fprintf(fp, "</title>");
-		xml_text(fp, who, LABEL_CHARS);
+		markup_text(fp, who, LABEL_CHARS);
 		fprintf(fp, "</text>\n");
 	}
 	fprintf(fp, "</g>\n<g class=\"bars\">\n");
@@ -772,7 +611,7 @@ svg_write(struct svg *g, FILE *fp)
 		    "width=\"%.1f\" height=\"%d\"><title>",
 		    r->open ? " open" : "", r->name, x0, by + 1, x1 - x0,
 		    BAR_H - 2);
-		xml_text(fp, r->title, 0);
+		markup_text(fp, r->title, 0);
 		fprintf(fp, "</title></rect>");
 		if (r->open)
 			fprintf(fp, "<path class=\"open-end c%zu\" d=\"M%.1f "
