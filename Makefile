@@ -154,16 +154,17 @@ fuzz-clean:
 check-kinesis: agentev
 	sh tests/kinesis.sh
 
-# check-browser: -f svg pictures rendered by headless Chromium (Debian's
-# chromium package), checked on screen and in the DOM (tests/browser.sh).
-# readme-png: the same test, also writing the README's picture.
+# check-browser: -f svg pictures and the -f html wallboard rendered by
+# headless Chromium (Debian's chromium package), checked on screen and in
+# the DOM (tests/browser.sh).  readme-png: the same test, also writing the
+# README's pictures.
 .PHONY: check-browser readme-png
 check-browser: agentev
 	sh tests/browser.sh
 
 readme-png: agentev
 	mkdir -p doc
-	sh tests/browser.sh -p doc/shift-activity.png
+	sh tests/browser.sh -p doc
 
 # The benchmark (not part of check): see bench/run.sh.
 bench/parseonly: bench/parseonly.c

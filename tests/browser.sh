@@ -6,20 +6,25 @@
 # (tests/svg.py decodes the PNG with zlib), and reads the DOM Chromium built
 # from an HTML page holding the picture inline (--dump-dom) to count the
 # bars against the CSV of the same run and to see hostile usernames stay
-# text.  New pages (the `now -f html` wallboard) get a case of their own
-# below: shot and dom work on any file.
+# text.  The `now -f html` wallboard is checked the same way by
+# tests/wallboard.py: each activity's colour fills its tiles' area on
+# screen, the tiles on screen come in the page's order (which `make check`
+# checks is the attention order), and the DOM has one tile per CSV row
+# with every username as text.
 #
-# usage: sh tests/browser.sh [-p PNG]   (-p also writes the sample shift's
-#                                        activity timeline to PNG, for the
-#                                        README)
+# usage: sh tests/browser.sh [-p DIR]   (-p also writes the README's
+#                                        pictures of the sample shift to
+#                                        DIR: shift-activity.png, the
+#                                        activity timeline, and
+#                                        wallboard.png)
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 : "${AGENTEV:=$top/agentev}"
 : "${CHROMIUM:=/usr/bin/chromium}"
-readme_png=
+readme_dir=
 if [ "$1" = -p ]; then
-	readme_png=$2
+	readme_dir=$2
 	shift 2
 fi
 if ! [ -x "$CHROMIUM" ]; then
@@ -118,14 +123,60 @@ timeline acw "$shift_in" acw
 python3 tests/svg.py hostile markup <"$shift_in" >"$tmp/hostile.ndjson"
 timeline hostile-usernames "$tmp/hostile.ndjson" activity
 
-# the wallboard (now -f html) will get its case here
-
-if [ -n "$readme_png" ]; then
-	if cp "$tmp/activity.png" "$readme_png"; then
-		ok "wrote $readme_png ($(wc -c <"$readme_png") bytes)"
-	else
-		not_ok "cannot write $readme_png"
+# wallboard NAME INPUT ARGS...: the page of agentev -f html ARGS now
+# INPUT on screen and in the DOM, against the CSV of the same run
+wallboard() {
+	name=$1
+	input=$2
+	shift 2
+	page=$tmp/$name.html
+	"$AGENTEV" -f html "$@" now "$input" >"$page" 2>"$tmp/err" ||
+	    { not_ok "$name: agentev -f html: $(cat "$tmp/err")"; return; }
+	"$AGENTEV" "$@" now "$input" >"$tmp/$name.csv" 2>/dev/null
+	h=$(python3 tests/wallboard.py height "$page" 1000)
+	if ! shot "$page" "$tmp/$name.png" 1000 "$h"; then
+		not_ok "$name: no screenshot"
+		tail -5 "$tmp/chromium.log" | sed 's/^/# /'
+		return
 	fi
+	if python3 tests/wallboard.py pixels "$tmp/$name.png" "$page" \
+	    "$tmp/$name.csv" >"$tmp/log"; then
+		ok "$name: screenshot: $(cat "$tmp/log")"
+	else
+		not_ok "$name: screenshot: $(cat "$tmp/log")"
+	fi
+	if ! dom "$page" "$tmp/$name.dom"; then
+		not_ok "$name: no DOM"
+		return
+	fi
+	if python3 tests/wallboard.py dom "$tmp/$name.dom" "$tmp/$name.csv" \
+	    >"$tmp/log"; then
+		ok "$name: DOM: $(cat "$tmp/log")"
+	else
+		not_ok "$name: DOM: $(cat "$tmp/log")"
+	fi
+}
+
+wallboard wallboard "$shift_in"
+python3 samples/gen.py --seed 3 --agents 40 --hours 2 --rich-contacts \
+    >"$tmp/day.ndjson"
+# the board at the first Error of the day, and with everyone silent
+t=$("$AGENTEV" activity "$tmp/day.ndjson" 2>/dev/null |
+    awk -F, '$3 == "Error" { print $4; exit }')
+wallboard wallboard-day-error "$tmp/day.ndjson" -t "$t"
+wallboard wallboard-day-silent "$tmp/day.ndjson" -t 2026-11-04T08:10:00Z
+wallboard wallboard-hostile "$tmp/hostile.ndjson"
+
+if [ -n "$readme_dir" ]; then
+	for png in activity:shift-activity wallboard:wallboard; do
+		from=$tmp/${png%%:*}.png
+		to=$readme_dir/${png#*:}.png
+		if cp "$from" "$to"; then
+			ok "wrote $to ($(wc -c <"$to") bytes)"
+		else
+			not_ok "cannot write $to"
+		fi
+	done
 fi
 
 echo "1..$n"

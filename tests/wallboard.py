@@ -14,6 +14,7 @@ usage: wallboard.py check HTML CSV       the page against the CSV rows
        wallboard.py ranks HTML           the ranks of the tiles, one per line
        wallboard.py pixels PNG HTML CSV  the screenshot against the tiles
        wallboard.py dom DOM CSV          Chromium's dumped DOM against the rows
+       wallboard.py height HTML WIDTH    px a window needs to show every tile
 """
 
 import csv
@@ -253,12 +254,14 @@ def ranks(page):
 
 def pixels(png, page, csvfile):
     """Each activity's colour fills as much of the screen as its tiles,
-    and the first tile on screen is the first agent in attention order."""
+    and the tiles on screen, read left to right and top to bottom, have
+    the colours of the page's tiles in the page's (attention) order."""
     w, h, img = svg.read_png(png)
     root = parse(page)
     rows = read_rows(csvfile)
-    want = sorted((expect(r) for r in rows), key=lambda t: t["sort"])
     tiles = find_class(root, "div", "tile")
+    if len(tiles) != len(rows):
+        fail("%d tiles for %d CSV rows" % (len(tiles), len(rows)))
     if not tiles:
         fail("no tiles")
     count = {}
@@ -276,24 +279,31 @@ def pixels(png, page, csvfile):
         if count.get(c, 0) < n * 200 * 112 * 0.6:
             fail("colour %s: %d pixels for %d tiles" %
                  (c, count.get(c, 0), n))
-    # the first run of 150 pixels of one tile colour, from the top left
-    first = svg.hexrgb(colour_of(tiles[0].get("style")))
+    # the tiles on screen, in reading order, by their runs of 150 px
+    found = []      # [y, x, colour] of each tile's top edge
     colours = set(need)
     for y, row in enumerate(img):
-        run, prev = 0, None
-        for p in row:
-            run = run + 1 if p == prev else 1
-            prev = p
-            if run >= 150 and p in colours:
-                if p != first:
-                    fail("the first tile on screen (row %d) is %s, the "
-                         "first agent's (%s) colour is %s" %
-                         (y, p, want[0]["user"], first))
-                print("ok: %d tiles' colours on screen, %d colours; the "
-                      "first is %s's" % (len(tiles), len(count),
-                                          want[0]["user"]))
-                return
-    fail("no tile found on screen")
+        x = 0
+        while x < w:
+            p, x0 = row[x], x
+            while x < w and row[x] == p:
+                x += 1
+            if x - x0 < 150 or p not in colours:
+                continue
+            if not any(t[2] == p and t[1] - 8 <= x0 < t[1] + 200 and
+                       0 <= y - t[0] < 112 for t in found):
+                found.append([y, x0, p])
+    found.sort(key=lambda t: (t[0], t[1]))
+    seq = [svg.hexrgb(colour_of(e.get("style"))) for e in tiles]
+    if [t[2] for t in found] != seq:
+        for i, (t, c) in enumerate(zip(found, seq)):
+            if t[2] != c:
+                fail("tile %d on screen (at %d,%d) is %s; on the page it "
+                     "is %s (%s)" % (i + 1, t[1], t[0], t[2], c,
+                                     para(tiles[i], "user")))
+        fail("%d tiles on screen, %d on the page" % (len(found), len(seq)))
+    print("ok: %d tiles on screen in the page's order and colours, "
+          "%d colours" % (len(found), len(count)))
 
 
 class Dom(html.parser.HTMLParser):
@@ -339,9 +349,22 @@ def dom(dumped, csvfile):
     print("ok: DOM has %d tiles, every username as text" % d.tiles)
 
 
+def height(page, width):
+    """The page's height at a window WIDTH px wide, from the layout of
+    html.c's style: 12 px margins, 26 px title, 24 px per counts line,
+    sections of 41 px of heading and 120 px rows of 208 px tiles."""
+    per_row = max(1, (int(width) - 32 + 8) // 208)
+    h = 12 + 26 + 24 + 12
+    for s in find_class(parse(page), "section", "group"):
+        n = len(find_class(s, "div", "tile"))
+        h += 41 + 24 + -(-n // per_row) * 120
+    print(h + 16)
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"check": check, "ranks": ranks, "pixels": pixels, "dom": dom}[cmd](*args)
+    {"check": check, "ranks": ranks, "pixels": pixels, "dom": dom,
+     "height": height}[cmd](*args)
 
 
 if __name__ == "__main__":
