@@ -101,9 +101,19 @@ py check "$work/p.html" "$work/p.csv" >"$work/log" ||
     fail "empty: $(cat "$work/log")"
 grep -q '(no events)' "$work/p.html" || fail "empty: the page does not say so"
 
-# from a state file, as the cron recipe does
-$AGENTEV status -S "$work/st" $shift >/dev/null 2>&1
-same "from -S" -S "$work/st" now </dev/null
+# from a state file, as the README's cron recipe does: two batches, the
+# board after each, the second one the same as the board of the whole
+n=$(($(wc -l <$shift) / 2))
+head -n $n $shift >"$work/b1"
+tail -n +$((n + 1)) $shift >"$work/b2"
+for b in b1 b2; do
+	$AGENTEV status -H -S "$work/st" "$work/$b" >/dev/null 2>&1 ||
+	    fail "batch $b: exit status $?"
+	same "from -S after $b" -S "$work/st" now </dev/null
+done
+$AGENTEV -f html now $shift >"$work/whole.html"
+cmp -s "$work/p.html" "$work/whole.html" ||
+    fail "the board after two batches is not the board of the whole"
 
 # 3000 agents: one well-formed page
 python3 samples/gen.py --seed 9 --agents 3000 --hours 0.3 >"$work/many"
