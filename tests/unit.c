@@ -779,6 +779,63 @@ test_as_of(void)
 	    "an OPEN session's duration up to the as-of time");
 }
 
+/* markup.c: text and attribute escaping, and the colours of names. */
+static void
+markup_is(int attribute, const char *in, size_t max, const char *want,
+    const char *what)
+{
+	char *buf = NULL, label[200];
+	size_t len = 0;
+	FILE *fp;
+
+	if ((fp = open_memstream(&buf, &len)) == NULL)
+		fatal_oom();
+	if (attribute)
+		markup_attr(fp, in);
+	else
+		markup_text(fp, in, max);
+	if (fclose(fp) != 0)
+		fatal_oom();
+	snprintf(label, sizeof(label), "markup_%s: %s", attribute ? "attr" :
+	    "text", what);
+	bytes_are(label, buf, len, want, strlen(want));
+	free(buf);
+}
+
+static void
+test_markup(void)
+{
+	char a[8], b[8];
+
+	markup_is(0, "<script>&\"'", 0,
+	    "&lt;script&gt;&amp;&quot;&apos;", "the five specials");
+	markup_is(0, "a\tb\nc\rd", 0, "a\tb\nc&#13;d",
+	    "text keeps tab and LF, CR as a reference");
+	markup_is(1, "a\tb\nc\rd", 0, "a&#9;b&#10;c&#13;d",
+	    "an attribute keeps tab, LF and CR as references");
+	markup_is(0, "x\x01y\x1f\xEF\xBF\xBEz\xEF\xBF\xBF", 0,
+	    "x\xEF\xBF\xBDy\xEF\xBF\xBD\xEF\xBF\xBDz\xEF\xBF\xBD",
+	    "what XML cannot hold is U+FFFD");
+	markup_is(0, "\xF0\x9F\x98\x80\xD7\xA9" "bc", 2,
+	    "\xF0\x9F\x98\x80\xD7\xA9\xE2\x80\xA6",
+	    "cut at 2 characters, not bytes, with an ellipsis");
+	name_colour("After contact work", a);
+	result(strcmp(a, "#ff7f0e") == 0, "name_colour: a known name");
+	name_colour("after contact work", b);
+	result(strcmp(a, b) == 0, "name_colour: known names in any case");
+	name_colour("Coaching", a);
+	name_colour("Coaching", b);
+	result(a[0] == '#' && strlen(a) == 7 && strcmp(a, b) == 0,
+	    "name_colour: another name, the same colour each time");
+	name_colour("Coachinh", b);
+	result(strcmp(a, b) != 0, "name_colour: a name one byte apart "
+	    "differs");
+	result(name_rank("Available") < name_rank("Error") &&
+	    name_rank("Error") < name_rank("Break") &&
+	    name_rank("Break") == name_rank("Lunch"),
+	    "name_rank: the known names in order, then all others");
+}
+
 int
 main(void)
 {
@@ -793,6 +850,7 @@ main(void)
 	test_duration();
 	test_alert_as_of();
 	test_quote();
+	test_markup();
 	printf("1..%d\n", ntests);
 	if (nfailed > 0)
 		printf("# %d of %d checks failed\n", nfailed, ntests);
