@@ -144,7 +144,7 @@ help(void)
 	    "\n"
 	    "              svg (acw, status, activity) or html (now), in any "
 	    "case\n"
-	    "  -g keys     summary per group: agent (default), "
+	    "  -g keys     summary or now per group: agent (default), "
 	    "routing_profile,\n"
 	    "              hierarchy1 ... hierarchy5, status; "
 	    "comma-separated\n"
@@ -1188,15 +1188,20 @@ main(int argc, char *argv[])
 	}
 	if (table != NULL)
 		columns = view_columns(table, &ncolumns);
+	if (format == OUT_HTML && r->grouped) {
+		warnx("-f html draws the now table without -g (the page counts "
+		    "per routing profile itself)");
+		usage();
+	}
 	if (!out_can_write(format, columns, ncolumns)) {
 		warnx("%s, not %s", format_draws(format), operands[0]);
 		usage();
 	}
 	r->saves_state = table != NULL && view_saves_state(table);
 	check_extras(r, table, format, interval);
-	if (r->grouped && table != &summary_view &&
-	    !has_extra(r, &summary_view)) {
-		warnx("-g applies to summary only");
+	if (r->grouped && table != &summary_view && table != &now_view &&
+	    !has_extra(r, &summary_view) && !has_extra(r, &now_view)) {
+		warnx("-g applies to summary and now only");
 		usage();
 	}
 	if (zone != NULL && out_set_zone(zone) == -1) {

@@ -288,6 +288,10 @@ extern const struct view_ops now_view;		/* now.c */
 extern const struct view_ops contacts_view;	/* contacts.c */
 extern const struct view_ops sessions_view;	/* sessions.c */
 int	 summary_groups(const char *);			/* -g */
+size_t	 group_nkeys(void);
+int	 group_key_is_agent(size_t);
+const char *group_key_name(size_t);
+const char *group_key_value(size_t, const struct snapshot *);
 /* bucket.c: -i */
 int	 bucket_set(const char *);
 int	 bucket_enabled(void);

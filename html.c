@@ -18,7 +18,8 @@
  *
  * Every string from the input is escaped (markup.c) and isolated from
  * the text around it (<bdi>), so a username is shown as the text it is.
- * The page is also well-formed XML, which is how tests/html.py reads it.
+ * The page is also well-formed XML, which is how tests/wallboard.py
+ * reads it.
  *
  * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
@@ -231,7 +232,7 @@ by_board(const void *pa, const void *pb)
 	return strcmp(a->arn, b->arn);
 }
 
-/* Milliseconds as H:MM:SS, whole seconds. */
+/* Milliseconds (not negative: the callers see to it) as H:MM:SS. */
 static void
 hms(char *buf, size_t size, int64_t ms)
 {
@@ -295,7 +296,8 @@ write_counts(FILE *fp, const struct tile *tiles, size_t n,
 		}
 		counts[j].n++;
 	}
-	qsort(counts, k, sizeof(*counts), by_legend);
+	if (k > 0)
+		qsort(counts, k, sizeof(*counts), by_legend);
 	fprintf(fp, "<p class=\"counts\"><span class=\"total\">%zu agent%s"
 	    "</span>", n, n == 1 ? "" : "s");
 	for (j = 0; j < k; j++) {
@@ -354,11 +356,15 @@ write_tile(FILE *fp, const struct tile *t)
 		/* the time of day of the ISO 8601 text, in the -z zone */
 		out_format_time(buf, sizeof(buf), t->last);
 		fprintf(fp, "<p class=\"last\">last event %.8s</p>\n",
-		    buf + 11);
+		    strchr(buf, 'T') != NULL ? strchr(buf, 'T') + 1 : buf);
 	}
 	fprintf(fp, "</div>\n");
 }
 
+/*
+ * A tile is tall enough for the most it shows, six lines (one of them the
+ * time in a larger font) inside its dashed border, so nothing is cut off.
+ */
 static const char style[] =
     "body{margin:0;padding:12px 16px;background:#f4f4f4;color:#222;"
     "font:14px/1.35 sans-serif}"
@@ -369,7 +375,7 @@ static const char style[] =
     ".count i{display:inline-block;width:12px;height:12px;"
     "margin-right:4px;vertical-align:-1px}"
     ".tiles{display:flex;flex-wrap:wrap;gap:8px}"
-    ".tile{box-sizing:border-box;width:200px;height:112px;"
+    ".tile{box-sizing:border-box;width:200px;height:146px;"
     "padding:6px 9px;border-radius:5px;overflow:hidden}"
     ".tile p{margin:0;white-space:nowrap;overflow:hidden;"
     "text-overflow:ellipsis}"
@@ -386,7 +392,8 @@ html_write(struct html *h, FILE *fp)
 	char buf[64];
 	size_t i, j;
 
-	qsort(h->tiles, h->n, sizeof(*h->tiles), by_board);
+	if (h->n > 0)
+		qsort(h->tiles, h->n, sizeof(*h->tiles), by_board);
 	if ((counts = calloc(h->n + 1, sizeof(*counts))) == NULL)
 		fatal_oom();
 	if (h->have_as_of)

@@ -53,12 +53,12 @@ name_hash(const char *s)
 }
 
 /*
- * Write s as XML character data (HTML text or a quoted attribute too): the five special characters as entities,
- * CR as a reference (a parser reads a raw one as LF), and what XML 1.0
- * does not allow (control
- * characters other than tab, newline and carriage return; U+FFFE and
- * U+FFFF) as U+FFFD.  The input is valid UTF-8 without NUL.  At most
- * max characters are written (0: all), then an ellipsis.  In an
+ * Write s as XML character data, which is also HTML text or the value of
+ * a quoted attribute: the five special characters as entities, CR as a
+ * reference (a parser reads a raw one as LF), and what XML 1.0 does not
+ * allow (control characters other than tab, newline and carriage return;
+ * U+FFFE and U+FFFF) as U+FFFD.  The input is valid UTF-8 without NUL.
+ * At most max characters are written (0: all), then an ellipsis.  In an
  * attribute value, tab and newline are references too, which XML would
  * otherwise read as spaces.
  */

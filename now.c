@@ -5,7 +5,9 @@
  * publish them), so a row says what the OPEN rows of those tables say;
  * the rest comes from the agent's last snapshot.  The rows are written
  * at the end, and on a terminal also each time a live input pauses, as a
- * table that replaces the one before (out_live).
+ * table that replaces the one before (out_live).  With -g the rows are
+ * instead the counts of logged-in agents per group and activity, in the
+ * order of the keys, then of the activities as a legend has them.
  *
  * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
@@ -108,12 +110,97 @@ now_row(struct view *v, struct agent *a)
 	(void)out_row(v->out, cells);
 }
 
+/* now -g: an agent logged in, by its group and activity. */
+struct member {
+	const struct agent	*agent;
+	size_t			 order;		/* first seen */
+	const char		*activity;	/* or NULL */
+};
+
+static int
+strcmp_null(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+/* The -g keys in the order given, then the activity (legend order). */
+static int
+by_group(const void *pa, const void *pb)
+{
+	const struct member *a = pa, *b = pb;
+	size_t i;
+	int c, ra, rb;
+
+	for (i = 0; i < group_nkeys(); i++) {
+		if (group_key_is_agent(i))
+			c = (a->order > b->order) - (a->order < b->order);
+		else
+			c = strcmp_null(group_key_value(i, a->agent->last),
+			    group_key_value(i, b->agent->last));
+		if (c != 0)
+			return c;
+	}
+	if (a->activity == NULL || b->activity == NULL)
+		return (a->activity == NULL) - (b->activity == NULL);
+	ra = name_rank(a->activity);
+	rb = name_rank(b->activity);
+	return ra != rb ? (ra < rb ? -1 : 1) : strcmp(a->activity, b->activity);
+}
+
+static void
+group_rows(struct view *v)
+{
+	const struct engine *e = v->engine;
+	struct member *m;
+	struct cell *cells;
+	size_t i, j, k, g, n = 0, nkeys = group_nkeys();
+	int64_t t = as_of(v);
+
+	if ((m = calloc(e->nagents + 1, sizeof(*m))) == NULL ||
+	    (cells = calloc(2 * nkeys + 3, sizeof(*cells))) == NULL)
+		fatal_oom();
+	for (i = 0; i < e->nagents; i++) {
+		const struct agent *a = e->order[i];
+		const struct now_part *p = PART(v, e->order[i]);
+
+		if (a->session == SESSION_CLOSED)
+			continue;
+		m[n].agent = a;
+		m[n].order = i;
+		m[n++].activity = p->activity;
+	}
+	qsort(m, n, sizeof(*m), by_group);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && by_group(&m[i], &m[j]) == 0; j++)
+			;
+		cells[0] = t >= 0 ? C_TIME(t) : C_NULL;
+		for (g = 0, k = 1; g < nkeys; g++)
+			if (group_key_is_agent(g)) {
+				cells[k++] = C_STR(m[i].agent->arn);
+				cells[k++] = C_STR(m[i].agent->username);
+			} else
+				cells[k++] = C_STR(group_key_value(g,
+				    m[i].agent->last));
+		cells[k++] = C_STR(m[i].activity);
+		cells[k] = C_INT((int64_t)(j - i));
+		(void)out_row(v->out, cells);
+	}
+	free(m);
+	free(cells);
+}
+
 static void
 now_finish(struct view *v, struct agent *a, int open_rows)
 {
 	(void)open_rows;
-	if (v->out != NULL)
+	if (v->out == NULL)
+		return;
+	if (group_nkeys() == 0)
 		now_row(v, a);
+	else if (a == v->engine->order[v->engine->nagents - 1])
+		group_rows(v);
 }
 
 /* A live input paused: on a terminal, draw the table as it stands. */
@@ -125,6 +212,10 @@ now_flush(struct view *v)
 	if (!out_live(v->out))
 		return;
 	out_frame(v->out);
+	if (group_nkeys() > 0) {
+		group_rows(v);
+		return;
+	}
 	for (i = 0; i < v->engine->nagents; i++)
 		now_row(v, v->engine->order[i]);
 }
@@ -162,6 +253,36 @@ now_load(void *part, json_t *o, struct loader *l)
 	return 0;
 }
 
+/* With -g: as_of, the key columns, activity, agents. */
+static const char *const *
+now_columns(size_t *n)
+{
+	static const char **grouped;
+	static size_t ngrouped;
+	size_t i;
+
+	if (group_nkeys() == 0) {
+		*n = sizeof(columns) / sizeof(columns[0]);
+		return columns;
+	}
+	if (grouped == NULL) {
+		if ((grouped = calloc(2 * group_nkeys() + 3,
+		    sizeof(*grouped))) == NULL)
+			fatal_oom();
+		grouped[ngrouped++] = "as_of";
+		for (i = 0; i < group_nkeys(); i++)
+			if (group_key_is_agent(i)) {
+				grouped[ngrouped++] = "agent_arn";
+				grouped[ngrouped++] = "username";
+			} else
+				grouped[ngrouped++] = group_key_name(i);
+		grouped[ngrouped++] = "activity";
+		grouped[ngrouped++] = "agents";
+	}
+	*n = ngrouped;
+	return grouped;
+}
+
 static const struct view_ops *const needs[] = {
 	&status_view, &activity_view, NULL
 };
@@ -178,4 +299,5 @@ const struct view_ops now_view = {
 	.load = now_load,
 	.flush = now_flush,
 	.no_state_save = 1,
+	.columns_of = now_columns,
 };

@@ -73,6 +73,7 @@ static const char *const key_names[] = {
 static int	 keys[MAX_KEYS] = { KEY_AGENT };
 static size_t	 nkeys = 1;
 static int	 by_agent = 1;
+static int	 grouped;	/* -g given */
 static const char *columns[MAX_KEYS + 1 + NMETRICS];
 static size_t	 ncolumns;
 
@@ -155,6 +156,7 @@ summary_groups(const char *spec)
 		p = end + 1;
 	}
 	nkeys = n;
+	grouped = 1;
 	by_agent = 0;
 	for (i = 0; i < n; i++)
 		if (keys[i] == KEY_AGENT)
@@ -180,6 +182,41 @@ summary_columns(size_t *n)
 	}
 	*n = ncolumns;
 	return columns;
+}
+
+/*
+ * -g for the other tables that group (now): how many keys were given (0
+ * without -g), whether key i is the agent, its column name, and what a
+ * snapshot shows for it.
+ */
+size_t
+group_nkeys(void)
+{
+	return grouped ? nkeys : 0;
+}
+
+int
+group_key_is_agent(size_t i)
+{
+	return keys[i] == KEY_AGENT;
+}
+
+const char *
+group_key_name(size_t i)
+{
+	return key_names[keys[i]];
+}
+
+const char *
+group_key_value(size_t i, const struct snapshot *s)
+{
+	if (s == NULL || keys[i] == KEY_AGENT)
+		return NULL;
+	if (keys[i] == F_STATUS)
+		return s->status_name;
+	if (keys[i] == F_PROFILE)
+		return s->routing_profile;
+	return s->hierarchy[keys[i] - F_LEVEL1];
 }
 
 /* Whether field f is one of the -g keys. */

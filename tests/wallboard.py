@@ -231,6 +231,7 @@ def check(page, csvfile):
             ("silent", para(e, "silent"), w["silent"] and "silent " +
              w["silent"]),
             ("title", e.get("title"), w["title"]),
+            ("quiet border", "quiet" in cls(e), w["silent"] is not None),
         ]
         colour = colour_of(e.get("style", ""))
         if w["activity"] in KNOWN:
@@ -275,8 +276,8 @@ def pixels(png, page, csvfile):
         c = svg.hexrgb(colour_of(e.get("style")))
         need[c] = need.get(c, 0) + 1
     for c, n in need.items():
-        # a tile is 200 x 112 px; text and rounded corners take some
-        if count.get(c, 0) < n * 200 * 112 * 0.6:
+        # a tile is 200 x 146 px; text and rounded corners take some
+        if count.get(c, 0) < n * 200 * 146 * 0.6:
             fail("colour %s: %d pixels for %d tiles" %
                  (c, count.get(c, 0), n))
     # the tiles on screen, in reading order, by their runs of 150 px
@@ -291,7 +292,7 @@ def pixels(png, page, csvfile):
             if x - x0 < 150 or p not in colours:
                 continue
             if not any(t[2] == p and t[1] - 8 <= x0 < t[1] + 200 and
-                       0 <= y - t[0] < 112 for t in found):
+                       0 <= y - t[0] < 146 for t in found):
                 found.append([y, x0, p])
     found.sort(key=lambda t: (t[0], t[1]))
     seq = [svg.hexrgb(colour_of(e.get("style"))) for e in tiles]
@@ -351,13 +352,14 @@ def dom(dumped, csvfile):
 
 def height(page, width):
     """The page's height at a window WIDTH px wide, from the layout of
-    html.c's style: 12 px margins, 26 px title, 24 px per counts line,
-    sections of 41 px of heading and 120 px rows of 208 px tiles."""
+    html.c's style: 12 px margins, 26 px title, 24 px per counts line
+    (two, should one wrap), sections of 41 px of heading and 154 px rows
+    of 208 px tiles."""
     per_row = max(1, (int(width) - 32 + 8) // 208)
-    h = 12 + 26 + 24 + 12
+    h = 12 + 26 + 48 + 12
     for s in find_class(parse(page), "section", "group"):
         n = len(find_class(s, "div", "tile"))
-        h += 41 + 24 + -(-n // per_row) * 120
+        h += 41 + 48 + -(-n // per_row) * 154
     print(h + 16)
 
 

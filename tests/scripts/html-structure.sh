@@ -34,6 +34,15 @@ same "the sample shift in Chicago" -z America/Chicago now $shift
 grep -q '>last event 00:32:55<' "$work/p.html" ||
     fail "-z: the logged-out agent's last event is not in local time"
 
+# silent is more than 5 minutes without an event: priya.obrien's last is
+# at 06:39:56.488, so 5 minutes on she is not silent yet, 1 ms later she is
+same "5 minutes after the last event" -t 2026-11-04T06:44:56.488Z now $shift
+[ "$(grep -c 'class="tile[^"]* quiet"' "$work/p.html")" = 2 ] ||
+    fail "5 minutes without an event counted as silent"
+same "5 minutes and 1 ms after" -t 2026-11-04T06:44:56.489Z now $shift
+[ "$(grep -c 'class="tile[^"]* quiet"' "$work/p.html")" = 3 ] ||
+    fail "5 minutes and 1 ms without an event not counted as silent"
+
 # a day with errors, misses and rejections: the board at the start of a
 # few of each (-t), at the end, and 10 minutes after the end (all silent)
 python3 samples/gen.py --seed 3 --agents 40 --hours 2 --rich-contacts \
@@ -93,6 +102,22 @@ same "hostile profiles and next statuses" now "$work/h"
 grep -q '<script' "$work/p.html" && fail "a <script> made it to the page"
 [ "$(grep -c '<section class="group"' "$work/p.html")" = 4 ] ||
     fail "hostile profiles: not one section each"
+
+# an agent seen only in a LOGIN without a snapshot: no username, no
+# profile; it gets a last section of its own, and its ARN as its name
+python3 - $shift >"$work/nosnap" <<'EOF'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+ev = json.loads(lines[0])
+ev.update(EventType="LOGIN", EventId="login-without-snapshot",
+          CurrentAgentSnapshot=None, PreviousAgentSnapshot=None,
+          AgentARN=ev["AgentARN"][:-4] + "ffff")
+print("\n".join(lines + [json.dumps(ev)]))
+EOF
+same "a LOGIN without a snapshot" now "$work/nosnap"
+grep '<section' "$work/p.html" | tail -n 1 |
+    grep -q 'data-profile="(no routing profile)"' ||
+    fail "the agent without a profile is not in the last section"
 
 # an empty input is an empty board that says so
 $AGENTEV -f html now </dev/null >"$work/p.html" || fail "empty: exit $?"
