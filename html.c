@@ -57,7 +57,8 @@ struct tile {
 	char		*next;		/* or NULL */
 	char		*title;		/* the row's values, for hover text */
 	int64_t		 in_activity;	/* ms, or -1 */
-	int64_t		 last;		/* the last event, or -1 */
+	int		 has_last;	/* the row has a last event */
+	int64_t		 last;
 	int64_t		 silent;	/* ms since the last event, or -1 */
 	int64_t		 contacts;	/* or -1 */
 	int64_t		 in_acw;	/* or -1 */
@@ -168,9 +169,10 @@ html_row(struct html *h, const struct cell *cells)
 	struct tile *t;
 	int in;
 
-	if (h->n == h->cap)
-		h->tiles = xrealloc(h->tiles, h->cap = h->cap ? h->cap * 2 : 64,
-		    sizeof(*h->tiles));
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 64;
+		h->tiles = xrealloc(h->tiles, h->cap, sizeof(*h->tiles));
+	}
 	t = &h->tiles[h->n++];
 	memset(t, 0, sizeof(*t));
 	c = &cells[h->col[W_AS_OF]];
@@ -195,7 +197,8 @@ html_row(struct html *h, const struct cell *cells)
 	c = &cells[h->col[W_IN_ACW]];
 	t->in_acw = c->kind == CELL_INT ? c->n : -1;
 	c = &cells[h->col[W_LAST]];
-	t->last = c->kind == CELL_TIME ? c->n : -1;
+	t->has_last = c->kind == CELL_TIME;
+	t->last = c->n;
 	t->silent = c->kind == CELL_TIME && h->have_as_of &&
 	    h->as_of >= c->n ? h->as_of - c->n : -1;
 	t->title = row_title(h, cells);
@@ -352,7 +355,7 @@ write_tile(FILE *fp, const struct tile *t)
 		hms(buf, sizeof(buf), t->silent);
 		fprintf(fp, "<p class=\"silent\">silent %s</p>\n", buf);
 	}
-	if (t->rank == R_OUT && t->last >= 0) {
+	if (t->rank == R_OUT && t->has_last) {
 		/* the time of day of the ISO 8601 text, in the -z zone */
 		out_format_time(buf, sizeof(buf), t->last);
 		fprintf(fp, "<p class=\"last\">last event %.8s</p>\n",
