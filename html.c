@@ -4,11 +4,11 @@
  * The rows are kept until the end (the page is grouped and sorted), then
  * written as one self-contained HTML file: no script, nothing fetched, so
  * a browser shows it from a file or any web server as it is.  At the top,
- * the as-of time and how many agents are in each activity; then one
- * section per routing profile, by name (agents without one last), with
- * its own counts and one tile per agent: username, activity, time in it,
- * next status and contacts, in the activity's colour (markup.c, the same
- * as in the SVG timelines).  In each section the agents who need
+ * the as-of time, how many agents need attention and how many are in
+ * each activity; then one section per routing profile, by name (agents
+ * without one last), with its own counts and one tile per agent:
+ * username, activity, time in it, next status and contacts, in the
+ * activity's colour (markup.c, the same as in the SVG timelines).  In each section the agents who need
  * attention come first: Error, then Missed or Rejected, then After
  * contact work, then agents silent for SILENT_MS (no event, not even a
  * heartbeat), each the longest first; then the other logged-in agents,
@@ -279,17 +279,20 @@ by_legend(const void *pa, const void *pb)
 }
 
 /*
- * How many of tiles[0..n) are in each activity, as a line of swatches;
- * counts has room for n.
+ * How many of tiles[0..n) there are, how many need attention (come
+ * before R_OTHER), and how many are in each activity, as a line of
+ * swatches; counts has room for n.
  */
 static void
 write_counts(FILE *fp, const struct tile *tiles, size_t n,
     struct count *counts)
 {
-	size_t i, j, k = 0;
+	size_t i, j, k = 0, attention = 0;
 	char rgb[8];
 
 	for (i = 0; i < n; i++) {
+		if (tiles[i].rank < R_OTHER)
+			attention++;
 		for (j = 0; j < k; j++)
 			if (strcmp(counts[j].name, tiles[i].activity) == 0)
 				break;
@@ -303,6 +306,9 @@ write_counts(FILE *fp, const struct tile *tiles, size_t n,
 		qsort(counts, k, sizeof(*counts), by_legend);
 	fprintf(fp, "<p class=\"counts\"><span class=\"total\">%zu agent%s"
 	    "</span>", n, n == 1 ? "" : "s");
+	if (attention > 0)
+		fprintf(fp, " <span class=\"attention\">%zu need%s attention"
+		    "</span>", attention, attention == 1 ? "s" : "");
 	for (j = 0; j < k; j++) {
 		name_colour(counts[j].name, rgb);
 		fprintf(fp, " <span class=\"count\" data-activity=\"");
@@ -374,7 +380,8 @@ static const char style[] =
     "h1{font-size:20px;margin:0}"
     "h2{font-size:16px;margin:18px 0 2px}"
     ".counts{margin:2px 0 8px}"
-    ".count{margin-left:12px;white-space:nowrap}"
+    ".count,.attention{margin-left:12px;white-space:nowrap}"
+    ".attention{font-weight:bold;color:#b00}"
     ".count i{display:inline-block;width:12px;height:12px;"
     "margin-right:4px;vertical-align:-1px}"
     ".tiles{display:flex;flex-wrap:wrap;gap:8px}"
@@ -403,6 +410,7 @@ html_write(struct html *h, FILE *fp)
 		out_format_time(buf, sizeof(buf), h->as_of);
 	fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	    "<meta charset=\"utf-8\"/>\n"
+	    "<meta name=\"viewport\" content=\"width=device-width\"/>\n"
 	    "<meta http-equiv=\"refresh\" content=\"%d\"/>\n"
 	    "<meta name=\"generator\" content=\"agentev %s\"/>\n"
 	    "<title>Agents%s%s</title>\n<style>%s</style>\n</head>\n<body>\n"

@@ -134,6 +134,8 @@ def colour_of(style):
 def counts_of(p):
     """A p.counts line: (total, {activity: n}) in the order written."""
     total = text(find_class(p, "span", "total")[0])
+    attention = find_class(p, "span", "attention")
+    attention = text(attention[0]) if attention else None
     got = []
     for s in find_class(p, "span", "count"):
         name = s.get("data-activity")
@@ -141,7 +143,7 @@ def counts_of(p):
         if shown != name:
             fail("count %r shows %r" % (name, shown))
         got.append((name, int(text(s.find("b")))))
-    return total, got
+    return total, attention, got
 
 
 def want_counts(tiles):
@@ -151,7 +153,11 @@ def want_counts(tiles):
     order = sorted(n, key=lambda a: (LEGEND.index(a) if a in LEGEND else
                                      len(LEGEND), a.encode()))
     total = "%d agent%s" % (len(tiles), "" if len(tiles) == 1 else "s")
-    return total, [(a, n[a]) for a in order]
+    need = sum(1 for t in tiles if RANKS.index(t["rank"]) <
+               RANKS.index("other"))
+    attention = "%d need%s attention" % (need, "s" if need == 1 else "") \
+        if need else None
+    return total, attention, [(a, n[a]) for a in order]
 
 
 def parse(path):
