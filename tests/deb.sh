@@ -77,13 +77,17 @@ grep -v '^running with root privileges is not recommended!$' \
     "$tmp/lintian.err" >&2
 [ $rc = 0 ] || fail "lintian failed (exit $rc)"
 
-# Nothing at run time but the C library and jansson.
+# Nothing at run time but the C library and jansson; tzdata, whose zone
+# files only -z reads (without them it says the zone is unknown), is
+# recommended, not needed.
 depends=$(dpkg-deb -f "$deb" Depends)
 names=$(echo "$depends" | tr ',' '\n' | sed 's/^ *//; s/[ (].*//' |
     sort | tr '\n' ' ')
 [ "$names" = "libc6 libjansson4 " ] ||
 	fail "Depends: $depends (want libc6 and libjansson4 only)"
-for field in Pre-Depends Recommends Suggests; do
+[ "$(dpkg-deb -f "$deb" Recommends)" = tzdata ] ||
+	fail "Recommends: $(dpkg-deb -f "$deb" Recommends) (want tzdata)"
+for field in Pre-Depends Suggests; do
 	[ -z "$(dpkg-deb -f "$deb" $field)" ] ||
 		fail "$field: $(dpkg-deb -f "$deb" $field)"
 done
