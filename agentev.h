@@ -313,9 +313,14 @@ int	 state_lock(const char *, char *, size_t);
 /* agentev.c */
 void	 fatal_oom(void) __attribute__((noreturn));
 
-/* engine.c: allocation that ends the run when memory runs out */
+/*
+ * engine.c: allocation that ends the run when memory runs out; FNV-1a
+ * (never 0); strcmp with NULL before any string
+ */
 char	*xstrdup(const char *);
 void	*xrealloc(void *, size_t, size_t);
+uint64_t hash(const char *);
+int	 strcmp_null(const char *, const char *);
 
 /* output.c */
 enum out_format { OUT_CSV, OUT_TSV, OUT_JSON, OUT_SVG, OUT_TEXT, OUT_HTML };
@@ -350,9 +355,11 @@ int64_t	 out_zone_offset(int64_t);
 size_t	 out_format_time(char *, size_t, int64_t);
 void	 out_field(FILE *, enum out_format, const char *, size_t);
 void	 out_cell_text(const struct cell *, char *, size_t, const char **);
+char	*out_row_title(const char *const *, size_t, const struct cell *);
+void	 out_hms(char *, size_t, int64_t);
+int	 out_column(const char *const *, size_t, const char *);
 
 /* markup.c: colours and escaping for svg.c and html.c */
-uint32_t name_hash(const char *);
 void	 name_colour(const char *, char [8]);
 int	 name_rank(const char *);
 void	 markup_text(FILE *, const char *, size_t);

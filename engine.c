@@ -41,6 +41,15 @@ hash(const char *s)
 	return h ? h : 1;
 }
 
+/* strcmp, with NULL before any string. */
+int
+strcmp_null(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
 char *
 xstrdup(const char *s)
 {

@@ -173,7 +173,6 @@ void	 engine_publish(struct engine *, struct agent *,
 void	 agent_clear(struct engine *, struct agent *);
 void	 engine_hold(struct engine *, struct event *, const char *,
 	    uint64_t);
-uint64_t hash(const char *);
 void	 idset_add(struct idset *, uint64_t);
 void	 ring_add(struct ring *, const char *);
 int	 ring_has(const struct ring *, const char *);

@@ -75,17 +75,6 @@ struct html {
 	int64_t		 as_of;
 };
 
-static int
-find(const char *const *columns, size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(columns[i], name) == 0)
-			return (int)i;
-	return -1;
-}
-
 /* Whether a table has what a wallboard shows: the now table does. */
 int
 html_can_draw(const char *const *columns, size_t n)
@@ -93,7 +82,7 @@ html_can_draw(const char *const *columns, size_t n)
 	size_t i;
 
 	for (i = 0; i < NWANTS; i++)
-		if (find(columns, n, wants[i]) == -1)
+		if (out_column(columns, n, wants[i]) == -1)
 			return 0;
 	return 1;
 }
@@ -109,7 +98,7 @@ html_new(const char *const *columns, size_t n)
 	h->columns = columns;
 	h->ncolumns = n;
 	for (i = 0; i < NWANTS; i++)
-		h->col[i] = find(columns, n, wants[i]);
+		h->col[i] = out_column(columns, n, wants[i]);
 	return h;
 }
 
@@ -117,31 +106,6 @@ static char *
 str_of(const struct cell *c)
 {
 	return c->kind == CELL_STR ? xstrdup(c->s) : NULL;
-}
-
-/* "column: value" lines of a row, blank values left out. */
-static char *
-row_title(const struct html *h, const struct cell *cells)
-{
-	char buf[64], *t, *p;
-	const char *s;
-	size_t i, n = 1;
-
-	for (i = 0; i < h->ncolumns; i++) {
-		out_cell_text(&cells[i], buf, sizeof(buf), &s);
-		n += strlen(h->columns[i]) + 3 + strlen(s);
-	}
-	if ((t = malloc(n)) == NULL)
-		fatal_oom();
-	p = t;
-	*p = '\0';
-	for (i = 0; i < h->ncolumns; i++) {
-		out_cell_text(&cells[i], buf, sizeof(buf), &s);
-		if (*s != '\0')
-			p += sprintf(p, "%s%s: %s", p > t ? "\n" : "",
-			    h->columns[i], s);
-	}
-	return t;
 }
 
 static enum rank
@@ -201,7 +165,7 @@ html_row(struct html *h, const struct cell *cells)
 	t->last = c->n;
 	t->silent = c->kind == CELL_TIME && h->have_as_of &&
 	    h->as_of >= c->n ? h->as_of - c->n : -1;
-	t->title = row_title(h, cells);
+	t->title = out_row_title(h->columns, h->ncolumns, cells);
 	t->rank = rank_of(t, in);
 }
 
@@ -233,16 +197,6 @@ by_board(const void *pa, const void *pb)
 	if ((c = compare_names(a->username, b->username)) != 0)
 		return c;
 	return strcmp(a->arn, b->arn);
-}
-
-/* Milliseconds (not negative: the callers see to it) as H:MM:SS. */
-static void
-hms(char *buf, size_t size, int64_t ms)
-{
-	int64_t s = ms / 1000;
-
-	snprintf(buf, size, "%" PRId64 ":%02d:%02d", s / 3600,
-	    (int)(s / 60 % 60), (int)(s % 60));
 }
 
 /* Black or white, whichever reads better on the colour rgb. */
@@ -342,7 +296,7 @@ write_tile(FILE *fp, const struct tile *t)
 	bdi(fp, t->activity);
 	fprintf(fp, "</p>\n");
 	if (t->in_activity >= 0) {
-		hms(buf, sizeof(buf), t->in_activity);
+		out_hms(buf, sizeof(buf), t->in_activity);
 		fprintf(fp, "<p class=\"time\">%s</p>\n", buf);
 	}
 	if (t->next != NULL) {
@@ -358,7 +312,7 @@ write_tile(FILE *fp, const struct tile *t)
 		fprintf(fp, "</p>\n");
 	}
 	if (t->silent > SILENT_MS && t->rank != R_OUT) {
-		hms(buf, sizeof(buf), t->silent);
+		out_hms(buf, sizeof(buf), t->silent);
 		fprintf(fp, "<p class=\"silent\">silent %s</p>\n", buf);
 	}
 	if (t->rank == R_OUT && t->has_last) {

@@ -37,22 +37,6 @@ static const struct known {
 #define NKNOWN	(sizeof(known) / sizeof(known[0]))
 
 /*
- * FNV-1a, for string tables and for colours that depend on nothing but
- * the name.
- */
-uint32_t
-name_hash(const char *s)
-{
-	uint32_t h = 2166136261U;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 16777619U;
-	}
-	return h;
-}
-
-/*
  * Write s as XML character data, which is also HTML text or the value of
  * a quoted attribute: the five special characters as entities, CR as a
  * reference (a parser reads a raw one as LF), and what XML 1.0 does not
@@ -125,6 +109,7 @@ markup_attr(FILE *fp, const char *s)
 void
 name_colour(const char *name, char rgb[8])
 {
+	uint64_t h64;
 	uint32_t h;
 	double hue, s = 0.6, l, c, x, m, r, gr, b;
 	size_t i;
@@ -134,7 +119,8 @@ name_colour(const char *name, char rgb[8])
 			memcpy(rgb, known[i].rgb, 8);
 			return;
 		}
-	h = name_hash(name);
+	h64 = hash(name);
+	h = (uint32_t)(h64 ^ h64 >> 32);
 	/* FNV's low bits hardly depend on the last bytes: mix them first */
 	h ^= h >> 16;
 	h *= 0x85ebca6bU;

@@ -117,14 +117,6 @@ struct member {
 	const char		*activity;	/* or NULL */
 };
 
-static int
-strcmp_null(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return (a != NULL) - (b != NULL);
-	return strcmp(a, b);
-}
-
 /* The -g keys in the order given, then the activity (legend order). */
 static int
 by_group(const void *pa, const void *pb)

@@ -3,8 +3,7 @@
  * for svg.c or html.c to draw at the end, or hand them to text.c for
  * -f text.  This is the only place that quotes or escapes a field for the
  * table formats (markup.c escapes for svg.c and html.c, text.c its text
- * for people), and the only place that turns milliseconds into text
- * (text.c and html.c aside, which write H:MM:SS for people).
+ * for people), and the only place that turns milliseconds into text.
  *
  * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
@@ -189,6 +188,52 @@ out_cell_text(const struct cell *c, char *buf, size_t size, const char **s)
 		    (c->n < 0 ? -c->n : c->n) % 10000);
 		break;
 	}
+}
+
+/* The index of the column called name, or -1. */
+int
+out_column(const char *const *columns, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(columns[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A row as "column: value" lines, for hover text; a new string. */
+char *
+out_row_title(const char *const *columns, size_t ncolumns,
+    const struct cell *cells)
+{
+	char buf[64], *t, *p;
+	const char *s;
+	size_t i, n = 0;
+
+	for (i = 0; i < ncolumns; i++) {
+		out_cell_text(&cells[i], buf, sizeof(buf), &s);
+		n += strlen(columns[i]) + 3 + strlen(s);
+	}
+	if ((t = malloc(n + 1)) == NULL)
+		fatal_oom();
+	p = t;
+	for (i = 0; i < ncolumns; i++) {
+		out_cell_text(&cells[i], buf, sizeof(buf), &s);
+		p += sprintf(p, "%s%s: %s", i > 0 ? "\n" : "", columns[i], s);
+	}
+	*p = '\0';
+	return t;
+}
+
+/* Milliseconds as H:MM:SS for people, whole seconds, hours unbounded. */
+void
+out_hms(char *buf, size_t size, int64_t ms)
+{
+	uint64_t s = (uint64_t)(ms < 0 ? -(ms / 1000) : ms / 1000);
+
+	snprintf(buf, size, "%s%" PRIu64 ":%02u:%02u", ms <= -1000 ? "-" : "",
+	    s / 3600, (unsigned)(s / 60 % 60), (unsigned)(s % 60));
 }
 
 /* Write one field's text, quoted or escaped for the format. */

@@ -231,14 +231,6 @@ keyed(int f)
 	return 0;
 }
 
-static int
-strcmp_null(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return (a != NULL) - (b != NULL);
-	return strcmp(a, b);
-}
-
 /* Order of two tallies' keys: the -g fields in the order given. */
 static int
 key_cmp(const char *const *a, const char *const *b)

@@ -78,31 +78,20 @@ struct svg {
 	int64_t		 first, last;
 };
 
-static int
-column(const char *const *columns, size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(columns[i], name) == 0)
-			return (int)i;
-	return -1;
-}
-
 /* Find the columns a timeline needs; -1 when the table has none. */
 static int
 find_columns(const char *const *columns, size_t n, int *arn, int *user,
     int *start, int *end, int *name)
 {
-	*arn = column(columns, n, "agent_arn");
-	*user = column(columns, n, "username");
-	if ((*start = column(columns, n, "start")) == -1)
-		*start = column(columns, n, "acw_start");
-	if ((*end = column(columns, n, "end")) == -1)
-		*end = column(columns, n, "acw_end");
-	if ((*name = column(columns, n, "activity")) == -1 &&
-	    (*name = column(columns, n, "status")) == -1)
-		*name = column(columns, n, "channel");
+	*arn = out_column(columns, n, "agent_arn");
+	*user = out_column(columns, n, "username");
+	if ((*start = out_column(columns, n, "start")) == -1)
+		*start = out_column(columns, n, "acw_start");
+	if ((*end = out_column(columns, n, "end")) == -1)
+		*end = out_column(columns, n, "acw_end");
+	if ((*name = out_column(columns, n, "activity")) == -1 &&
+	    (*name = out_column(columns, n, "status")) == -1)
+		*name = out_column(columns, n, "channel");
 	return *arn == -1 || *start == -1 || *end == -1 ? -1 : 0;
 }
 
@@ -157,14 +146,14 @@ intern(struct strtab *t, const char *s, size_t max)
 			fatal_oom();
 		t->nslots = n;
 		for (i = 0; i < t->n; i++) {
-			for (k = name_hash(t->v[i]) & (n - 1); t->slots[k];
+			for (k = (size_t)hash(t->v[i]) & (n - 1); t->slots[k];
 			    k = (k + 1) & (n - 1))
 				;
 			t->slots[k] = i + 1;
 		}
 	}
 	mask = t->nslots - 1;
-	for (k = name_hash(s) & mask; t->slots[k]; k = (k + 1) & mask)
+	for (k = (size_t)hash(s) & mask; t->slots[k]; k = (k + 1) & mask)
 		if (strcmp(t->v[t->slots[k] - 1], s) == 0)
 			return t->slots[k] - 1;
 	if (t->n == max)
@@ -218,29 +207,6 @@ name_of(struct svg *g, const char *name)
 	return i != (size_t)-1 ? i : intern(&g->names, OTHER, (size_t)-1);
 }
 
-/* "column: value" lines of a row, for its hover text. */
-static char *
-row_title(const struct svg *g, const struct cell *cells)
-{
-	char buf[64], *t, *p;
-	const char *s;
-	size_t i, n = 0;
-
-	for (i = 0; i < g->ncolumns; i++) {
-		out_cell_text(&cells[i], buf, sizeof(buf), &s);
-		n += strlen(g->columns[i]) + 3 + strlen(s);
-	}
-	if ((t = malloc(n + 1)) == NULL)
-		fatal_oom();
-	p = t;
-	for (i = 0; i < g->ncolumns; i++) {
-		out_cell_text(&cells[i], buf, sizeof(buf), &s);
-		p += sprintf(p, "%s%s: %s", i > 0 ? "\n" : "", g->columns[i],
-		    s);
-	}
-	return t;
-}
-
 /* Keep one row; rows beyond the limits are counted and left out. */
 void
 svg_row(struct svg *g, const struct cell *cells)
@@ -273,7 +239,7 @@ svg_row(struct svg *g, const struct cell *cells)
 	b->start = start->n;
 	b->open = end->kind != CELL_TIME;
 	b->end = b->open ? start->n : end->n;
-	b->title = row_title(g, cells);
+	b->title = out_row_title(g->columns, g->ncolumns, cells);
 	b->subrow = 0;
 }
 

@@ -110,16 +110,14 @@ short_arn(const char *column, const char *s)
 	return slash + 1;
 }
 
-/* Milliseconds as H:MM:SS, whole seconds. */
+/* Milliseconds as H:MM:SS, whole seconds, as a new string. */
 static char *
 hms(int64_t ms)
 {
 	char buf[48];
-	uint64_t s = (uint64_t)(ms < 0 ? -(ms / 1000) : ms / 1000);
 
-	snprintf(buf, sizeof(buf), "%s%" PRIu64 ":%02u:%02u", ms <= -1000 ?
-	    "-" : "", s / 3600, (unsigned)(s / 60 % 60), (unsigned)(s % 60));
-	return strdup(buf);
+	out_hms(buf, sizeof(buf), ms);
+	return xstrdup(buf);
 }
 
 void

@@ -68,6 +68,23 @@ dom() {
 	chromium --dump-dom "file://$1" >"$2" && [ -s "$2" ]
 }
 
+# on_screen NAME FILE WIDTH HEIGHT CHECKER: a screenshot of FILE, checked
+# by tests/CHECKER pixels against FILE and $tmp/NAME.csv; 1 when there is
+# no screenshot at all
+on_screen() {
+	if ! shot "$2" "$tmp/$1.png" "$3" "$4"; then
+		not_ok "$1: no screenshot"
+		tail -5 "$tmp/chromium.log" | sed 's/^/# /'
+		return 1
+	fi
+	if python3 "tests/$5" pixels "$tmp/$1.png" "$2" "$tmp/$1.csv" \
+	    >"$tmp/log"; then
+		ok "$1: screenshot: $(cat "$tmp/log")"
+	else
+		not_ok "$1: screenshot: $(cat "$tmp/log")"
+	fi
+}
+
 # height SVG: the picture's height in px
 height() {
 	sed -n 's/^<svg .* height="\([0-9]*\)".*/\1/p' "$1"
@@ -83,18 +100,7 @@ timeline() {
 	"$AGENTEV" -f svg "$@" "$input" >"$svg" 2>"$tmp/err" ||
 	    { not_ok "$name: agentev -f svg: $(cat "$tmp/err")"; return; }
 	"$AGENTEV" "$@" "$input" >"$tmp/$name.csv" 2>/dev/null
-	h=$(height "$svg")
-	if ! shot "$svg" "$tmp/$name.png" 1224 "$h"; then
-		not_ok "$name: no screenshot"
-		tail -5 "$tmp/chromium.log" | sed 's/^/# /'
-		return
-	fi
-	if python3 tests/svg.py pixels "$tmp/$name.png" "$svg" \
-	    "$tmp/$name.csv" >"$tmp/log"; then
-		ok "$name: screenshot: $(cat "$tmp/log")"
-	else
-		not_ok "$name: screenshot: $(cat "$tmp/log")"
-	fi
+	on_screen "$name" "$svg" 1224 "$(height "$svg")" svg.py || return
 	python3 tests/svg.py wrap "$svg" >"$tmp/$name.html"
 	if ! dom "$tmp/$name.html" "$tmp/$name.dom"; then
 		not_ok "$name: no DOM"
@@ -133,18 +139,9 @@ wallboard() {
 	"$AGENTEV" -f html "$@" now "$input" >"$page" 2>"$tmp/err" ||
 	    { not_ok "$name: agentev -f html: $(cat "$tmp/err")"; return; }
 	"$AGENTEV" "$@" now "$input" >"$tmp/$name.csv" 2>/dev/null
-	h=$(python3 tests/wallboard.py height "$page" 1000)
-	if ! shot "$page" "$tmp/$name.png" 1000 "$h"; then
-		not_ok "$name: no screenshot"
-		tail -5 "$tmp/chromium.log" | sed 's/^/# /'
-		return
-	fi
-	if python3 tests/wallboard.py pixels "$tmp/$name.png" "$page" \
-	    "$tmp/$name.csv" >"$tmp/log"; then
-		ok "$name: screenshot: $(cat "$tmp/log")"
-	else
-		not_ok "$name: screenshot: $(cat "$tmp/log")"
-	fi
+	on_screen "$name" "$page" 1000 \
+	    "$(python3 tests/wallboard.py height "$page" 1000)" wallboard.py ||
+	    return
 	if ! dom "$page" "$tmp/$name.dom"; then
 		not_ok "$name: no DOM"
 		return

@@ -100,7 +100,7 @@ def expect(row):
                  0 if rank == "out" else -(key if key is not None else -1),
                  raw["username"] == "", raw["username"].encode(),
                  raw["agent_arn"].encode()),
-        "title": "\n".join("%s: %s" % (k, v) for k, v in row.items() if v),
+        "title": "\n".join("%s: %s" % (k, v) for k, v in row.items()),
     }
 
 
