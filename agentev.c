@@ -80,7 +80,8 @@ struct extra {
 struct run {
 	struct config	 config;
 	int		 check;		/* the command is check */
-	int		 saves_state;	/* -S: the run writes the state */
+	const struct view_ops *table;	/* the command's, or NULL for check */
+	int		 saves_state;	/* -S: the run may write the state */
 	struct extra	 extras[MAX_EXTRA];	/* -o */
 	int		 nextras;
 	int		 extra_failed;	/* writing one failed: no -S save */
@@ -165,6 +166,8 @@ help(void)
 	    "for byte\n"
 	    "  -S state    carry open intervals and recent EventIds between "
 	    "runs in this file\n"
+	    "              (check only reads it; now writes it only when it "
+	    "read events)\n"
 	    "  -s          strict: unknown enumeration values are errors\n"
 	    "  -t time     as of this ISO 8601 time, or now: later events are "
 	    "not used,\n              open rows are measured up to it\n"
@@ -793,9 +796,10 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 }
 
 /*
- * -S: lock and load the state, or stop with exit status 2.  A command
- * that only reads it (check, now) takes no lock (a save replaces the file
- * whole, so a read sees the old state or the new one) and creates nothing.
+ * -S: lock and load the state, or stop with exit status 2.  check only
+ * reads it, so it takes no lock (a save replaces the file whole, so a
+ * read sees the old state or the new one) and creates nothing.  Every
+ * table holds the lock to its end, now too: it saves when it read events.
  */
 static void
 open_state(struct run *r)
@@ -966,7 +970,8 @@ finish(struct run *r)
 		warn("%s", r->rejects_path);
 		r->status = 1;
 	} else if (r->state_path != NULL && r->saves_state &&
-	    !r->extra_failed && state_save(r->engine, r->state_path, why, sizeof(why)) == -1) {
+	    view_saves_state(r->table, r->have_span) && !r->extra_failed &&
+	    state_save(r->engine, r->state_path, why, sizeof(why)) == -1) {
 		warnx("cannot save the state: %s", why);
 		r->status = 1;
 	}
@@ -1197,7 +1202,8 @@ main(int argc, char *argv[])
 		warnx("%s, not %s", format_draws(format), operands[0]);
 		usage();
 	}
-	r->saves_state = table != NULL && view_saves_state(table);
+	r->table = table;
+	r->saves_state = table != NULL;
 	check_extras(r, table, format, interval);
 	if (r->grouped && table != &summary_view && table != &now_view &&
 	    !has_extra(r, &summary_view) && !has_extra(r, &now_view)) {

@@ -276,7 +276,7 @@ void	 engine_finish(struct engine *, int);
 void	 engine_free(struct engine *);
 const char	*view_name(const struct view_ops *);
 const char *const *view_columns(const struct view_ops *, size_t *);
-int	 view_saves_state(const struct view_ops *);
+int	 view_saves_state(const struct view_ops *, int);
 
 /* the tables, one file each */
 extern const struct view_ops events_view;	/* events.c */

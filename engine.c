@@ -224,11 +224,15 @@ view_columns(const struct view_ops *ops, size_t *n)
 	return ops->columns;
 }
 
-/* Whether a run of this table writes the -S state at its end. */
+/*
+ * Whether a run of this table writes the -S state at its end, given
+ * whether it read an event: every table does, but one that only shows
+ * the state (now) leaves it alone when there was nothing new.
+ */
 int
-view_saves_state(const struct view_ops *ops)
+view_saves_state(const struct view_ops *ops, int read_events)
 {
-	return !ops->no_state_save;
+	return read_events || !ops->shows_state;
 }
 
 struct agent *

@@ -101,8 +101,9 @@ struct loader;
  * moved it is applied, and at the end of the input to the as-of time.
  * flush() says a live input paused and the rows so far are about to be
  * written out: a view that shows a state (now) may write it then.  A
- * view with no_state_save set reads a -S state but a run of its table
- * never writes one (now shows the state, it does not move it on).
+ * view with shows_state set saves the -S state only when the run read
+ * an event: without one (now -S </dev/null, with or without -t) the run
+ * only shows the state, and the file stays byte for byte as it was.
  */
 struct view_ops {
 	const char		*name;
@@ -121,7 +122,7 @@ struct view_ops {
 	int	(*busy)(const void *);
 	void	(*tick)(struct view *);
 	void	(*flush)(struct view *);
-	int			 no_state_save;
+	int			 shows_state;
 	/* the columns when they depend on options (summary -g) */
 	const char *const *(*columns_of)(size_t *);
 };

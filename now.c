@@ -290,6 +290,6 @@ const struct view_ops now_view = {
 	.clear = now_clear,
 	.load = now_load,
 	.flush = now_flush,
-	.no_state_save = 1,
+	.shows_state = 1,
 	.columns_of = now_columns,
 };
