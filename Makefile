@@ -16,7 +16,7 @@ LDLIBS = $(JANSSON_LIBS) -lpthread
 OBJS = agentev.o $(LIBOBJS)
 LIBOBJS = arena.o memo.o parse.o frame.o engine.o acw.o status.o activity.o summary.o \
 	events.o alert.o now.o contacts.o sessions.o bucket.o output.o text.o \
-	pipeline.o state.o markup.o svg.o html.o
+	pipeline.o state.o markup.o svg.o html.o schedule.o adherence.o
 
 all: agentev
 
@@ -28,7 +28,7 @@ agentev: $(OBJS)
 
 $(OBJS): agentev.h
 engine.o acw.o status.o activity.o summary.o events.o alert.o now.o \
-    contacts.o sessions.o state.o: engine.h
+    contacts.o sessions.o state.o adherence.o: engine.h
 
 .PHONY: all run check deps install uninstall clean bench profile
 

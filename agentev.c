@@ -49,6 +49,7 @@ static const struct view_ops *const tables[] = {
 	&status_view,
 	&activity_view,
 	&summary_view,
+	&adherence_view,
 	&alert_view,
 	&now_view,
 	&contacts_view,
@@ -59,7 +60,8 @@ static const struct view_ops *const tables[] = {
 
 /* The commands that take -i; with any other it is a usage error. */
 static const char *const interval_commands[] = {
-	"acw", "status", "activity", "summary", "contacts", "sessions"
+	"acw", "status", "activity", "summary", "contacts", "sessions",
+	"adherence"
 };
 
 #define NINTERVAL_COMMANDS \
@@ -93,6 +95,7 @@ struct run {
 	const char	*rejects_path;
 	int		 rejects_error;	/* errno of the first failed write */
 	const char	*state_path;	/* -S */
+	const char	*schedule_path;	/* -A */
 	int64_t		 as_of;		/* -t, or -1 */
 	int64_t		 window;	/* -w, ms */
 	int		 grouped;	/* -g */
@@ -106,7 +109,7 @@ struct run {
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: agentev [-EHhsV] [-a rule] [-f format] [-g keys] "
+	fprintf(stderr, "usage: agentev [-EHhsV] [-A schedule] [-a rule] [-f format] [-g keys] "
 	    "[-i interval] [-j threads] [-m size] [-o table=file] "
 	    "[-r rejects] [-S state] [-t time] [-w window] [-z zone] command "
 	    "[file ...]\n");
@@ -116,7 +119,7 @@ usage(void)
 static void
 help(void)
 {
-	printf("usage: agentev [-EHhsV] [-a rule] [-f format] [-g keys] "
+	printf("usage: agentev [-EHhsV] [-A schedule] [-a rule] [-f format] [-g keys] "
 	    "[-i interval] [-j threads] [-m size] [-o table=file] "
 	    "[-r rejects] [-S state] [-t time] [-w window] [-z zone] command "
 	    "[file ...]\n"
@@ -675,7 +678,7 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 		fatal_oom();
 	opterr = 0;	/* our own messages, without argv[0] */
 	while (optind < argc) {
-		if ((ch = getopt_long(argc, argv, "+:a:Ef:g:Hhi:j:m:o:r:S:st:Vw:z:",
+		if ((ch = getopt_long(argc, argv, "+:A:a:Ef:g:Hhi:j:m:o:r:S:st:Vw:z:",
 		    long_options, NULL)) == -1) {
 			if (strcmp(argv[optind - 1], "--") == 0 &&
 			    optind > 1) {
@@ -687,6 +690,9 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 			continue;
 		}
 		switch (ch) {
+		case 'A':
+			r->schedule_path = optarg;
+			break;
 		case 'a':
 			if (alert_add_rule(optarg, why, sizeof(why)) == -1) {
 				warnx("-a %s: %s", optarg, why);
@@ -1076,6 +1082,61 @@ has_extra(const struct run *r, const struct view_ops *table)
 	return 0;
 }
 
+/* Whether the run writes that table, as its command or with -o. */
+static int
+uses(const struct run *r, const struct view_ops *table,
+    const struct view_ops *which)
+{
+	return table == which || has_extra(r, which);
+}
+
+/*
+ * -a and -A: alert needs a rule; adherence takes adherence>D rules only
+ * (their shortest is the exceptions' threshold); adherence and the
+ * adherence>D rule need a schedule, which only they and now use.
+ */
+static void
+check_rules(const struct run *r, const struct view_ops *table)
+{
+	int alert = uses(r, table, &alert_view);
+	int adherence = uses(r, table, &adherence_view);
+
+	if (alert && alert_nrules() == 0) {
+		warnx("alert needs at least one -a rule");
+		usage();
+	}
+	if (!alert && alert_nrules() > 0 && (!adherence ||
+	    alert_nrules_adherence() < alert_nrules())) {
+		warnx(adherence ? "adherence takes only -a adherence>DURATION "
+		    "(the exceptions' threshold)" : "-a is for the alert "
+		    "command (and adherence>DURATION for adherence) only");
+		usage();
+	}
+	if (r->schedule_path == NULL && (adherence ||
+	    alert_nrules_adherence() > 0)) {
+		warnx("%s needs the schedule: -A FILE", adherence ?
+		    "adherence" : "-a adherence>DURATION");
+		usage();
+	}
+	if (r->schedule_path != NULL && !alert && !adherence &&
+	    !uses(r, table, &now_view)) {
+		warnx("-A is for adherence, alert and now only");
+		usage();
+	}
+}
+
+/* -A: read the schedule whole, before any event; a bad row exits 2. */
+static void
+load_schedule(const struct run *r)
+{
+	char why[1024];
+
+	if (schedule_load(r->schedule_path, why, sizeof(why)) == -1) {
+		warnx("-A %s", why);
+		exit(2);
+	}
+}
+
 /* What a picture format can draw, for when it cannot draw a table. */
 static const char *
 format_draws(enum out_format format)
@@ -1185,12 +1246,7 @@ main(int argc, char *argv[])
 	}
 	table = find_table(operands[0]);
 	r->check = table == NULL;
-	if ((table == &alert_view || has_extra(r, &alert_view)) !=
-	    (alert_nrules() > 0)) {
-		warnx(table == &alert_view ? "alert needs at least one -a rule" :
-		    "-a is for the alert command only");
-		usage();
-	}
+	check_rules(r, table);
 	if (table != NULL)
 		columns = view_columns(table, &ncolumns);
 	if (format == OUT_HTML && r->grouped) {
@@ -1205,15 +1261,17 @@ main(int argc, char *argv[])
 	r->table = table;
 	r->saves_state = table != NULL;
 	check_extras(r, table, format, interval);
-	if (r->grouped && table != &summary_view && table != &now_view &&
-	    !has_extra(r, &summary_view) && !has_extra(r, &now_view)) {
-		warnx("-g applies to summary and now only");
+	if (r->grouped && !uses(r, table, &summary_view) &&
+	    !uses(r, table, &now_view) && !uses(r, table, &adherence_view)) {
+		warnx("-g applies to summary, adherence and now only");
 		usage();
 	}
 	if (zone != NULL && out_set_zone(zone) == -1) {
 		warnx("unknown time zone: %s", zone);
 		usage();
 	}
+	if (r->schedule_path != NULL)
+		load_schedule(r);
 	if (interval != NULL && !takes_interval(operands[0]))
 		interval_unused(operands[0]);
 	if (interval != NULL && bucket_set(interval) == -1) {

@@ -298,11 +298,42 @@ int	 bucket_enabled(void);
 int64_t	 bucket_start(int64_t);
 int64_t	 bucket_next(int64_t);
 int	 parse_duration(const char *, size_t, int64_t *);
+int64_t	 zone_from_local(int64_t);
+
+/* schedule.c: -A, the schedule adherence is measured against */
+struct segment {
+	int64_t		 start;		/* ms since the epoch */
+	int64_t		 end;		/* after start */
+	char		*activity;	/* as the file writes it */
+	int		 work;		/* Work: any ROUTABLE status adheres */
+	uint64_t	 line;		/* in the file, for messages */
+};
+struct sched_agent {
+	char		*key;		/* username, or agent_arn */
+	char		*username;	/* the columns, or NULL */
+	char		*arn;
+	struct segment	*seg;		/* sorted, none overlapping */
+	size_t		 nseg;
+	size_t		 cap;
+};
+int	 schedule_load(const char *, char *, size_t);
+int	 schedule_given(void);
+int	 schedule_by_arn(void);
+const struct sched_agent *schedule_of(const char *, const char *);
+struct sched_agent *schedule_agents(size_t *);
+size_t	 schedule_find(const struct sched_agent *, int64_t);
+const struct segment *schedule_at(const struct sched_agent *, int64_t);
+void	 schedule_free(void);
+
+/* adherence.c: the adherence table */
+extern const struct view_ops adherence_view;
 
 /* alert.c: the alert table and its -a rules */
 extern const struct view_ops alert_view;
 int	 alert_add_rule(const char *, char *, size_t);
 size_t	 alert_nrules(void);
+size_t	 alert_nrules_adherence(void);
+int64_t	 alert_adherence_threshold(void);
 
 /* state.c: -S */
 int	 state_load(struct engine *, const char *, const struct config *,
@@ -358,6 +389,7 @@ void	 out_cell_text(const struct cell *, char *, size_t, const char **);
 char	*out_row_title(const char *const *, size_t, const struct cell *);
 void	 out_hms(char *, size_t, int64_t);
 int	 out_column(const char *const *, size_t, const char *);
+struct cell	 out_ratio(int64_t, int64_t);
 
 /* markup.c: colours and escaping for svg.c and html.c */
 void	 name_colour(const char *, char [8]);

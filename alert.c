@@ -4,8 +4,10 @@
  *
  * Rules: NAME>DURATION (an activity interval named NAME lasts longer),
  * acw>DURATION (one contact's ACW), missed>=N/WINDOW (N misses or
- * rejections in the trailing window) and silent>DURATION (a logged-in
- * agent sends nothing).  The clock is event time: the engine's clock
+ * rejections in the trailing window), silent>DURATION (a logged-in
+ * agent sends nothing) and adherence>DURATION (out of adherence to the
+ * -A schedule, in one segment, for longer: the stretches adherence.c
+ * publishes).  The clock is event time: the engine's clock
  * (the newest EventTimestamp read), moved before each event is applied,
  * and to -t at the end.  Each open condition (an activity or ACW
  * interval, a silence, a raised miss count) waits in one min-heap
@@ -40,7 +42,8 @@ static const char *const columns[] = {
 	"value"
 };
 
-enum rule_kind { RULE_ACTIVITY, RULE_ACW, RULE_MISSED, RULE_SILENT };
+enum rule_kind { RULE_ACTIVITY, RULE_ACW, RULE_MISSED, RULE_SILENT,
+	RULE_ADHERENCE };
 
 struct rule {
 	enum rule_kind	 kind;
@@ -54,10 +57,11 @@ struct rule {
 static struct rule	rules[MAX_RULES];
 static size_t		nrules;
 
-enum cond_kind { COND_ACTIVITY, COND_ACW, COND_SILENCE, COND_MISSED };
+enum cond_kind { COND_ACTIVITY, COND_ACW, COND_SILENCE, COND_MISSED,
+	COND_ADHERENCE, NCONDS };
 
-static const char *const cond_names[] = {
-	"activity", "contact_acw", "silence", "missed"
+static const char *const cond_names[NCONDS] = {
+	"activity", "contact_acw", "silence", "missed", "adherence"
 };
 
 struct alert_part;
@@ -153,7 +157,8 @@ alert_add_rule(const char *text, char *why, size_t whylen)
 	name = prefixed ? text + 9 : text;
 	if ((gt = strrchr(name, '>')) == NULL) {
 		snprintf(why, whylen, "no '>': write NAME>DURATION, "
-		    "acw>DURATION, missed>=N/WINDOW or silent>DURATION");
+		    "acw>DURATION, missed>=N/WINDOW, silent>DURATION or "
+		    "adherence>DURATION");
 		return -1;
 	}
 	namelen = (size_t)(gt - name);
@@ -194,6 +199,8 @@ alert_add_rule(const char *text, char *why, size_t whylen)
 			r.kind = RULE_ACW;
 		else if (is_word(name, namelen, "silent"))
 			r.kind = RULE_SILENT;
+		else if (is_word(name, namelen, "adherence"))
+			r.kind = RULE_ADHERENCE;
 		else if (is_word(name, namelen, "missed")) {
 			snprintf(why, whylen, "missed takes >=N/WINDOW (an "
 			    "activity named so is activity:NAME>DURATION)");
@@ -227,6 +234,9 @@ alert_add_rule(const char *text, char *why, size_t whylen)
 	case RULE_SILENT:
 		snprintf(r.key, keylen, "silent>%lldms", (long long)r.ms);
 		break;
+	case RULE_ADHERENCE:
+		snprintf(r.key, keylen, "adherence>%lldms", (long long)r.ms);
+		break;
 	case RULE_MISSED:
 		snprintf(r.key, keylen, "missed>=%lld/%lldms",
 		    (long long)r.count, (long long)r.ms);
@@ -251,6 +261,37 @@ alert_nrules(void)
 	return nrules;
 }
 
+/* How many of the rules are adherence>DURATION. */
+size_t
+alert_nrules_adherence(void)
+{
+	size_t r, n = 0;
+
+	for (r = 0; r < nrules; r++)
+		n += rules[r].kind == RULE_ADHERENCE;
+	return n;
+}
+
+/*
+ * The shortest adherence>DURATION: the adherence table counts the
+ * stretches longer than it as exceptions (0 without one: every stretch).
+ */
+int64_t
+alert_adherence_threshold(void)
+{
+	static int64_t threshold = -1;
+	size_t r;
+
+	if (threshold >= 0)
+		return threshold;
+	threshold = 0;
+	for (r = 0; r < nrules; r++)
+		if (rules[r].kind == RULE_ADHERENCE &&
+		    (threshold == 0 || rules[r].ms < threshold))
+			threshold = rules[r].ms;
+	return threshold;
+}
+
 static int
 rule_by_key(const char *key)
 {
@@ -273,7 +314,9 @@ matching(enum cond_kind kind, const char *subject)
 		if ((kind == COND_ACTIVITY && rules[r].kind == RULE_ACTIVITY &&
 		    strcasecmp(rules[r].name, subject) == 0) ||
 		    (kind == COND_ACW && rules[r].kind == RULE_ACW) ||
-		    (kind == COND_SILENCE && rules[r].kind == RULE_SILENT))
+		    (kind == COND_SILENCE && rules[r].kind == RULE_SILENT) ||
+		    (kind == COND_ADHERENCE &&
+		    rules[r].kind == RULE_ADHERENCE))
 			m |= (uint64_t)1 << r;
 	return m;
 }
@@ -650,9 +693,10 @@ late(struct view *v, struct cond *c, int64_t end)
 }
 
 /*
- * An activity or ACW interval opened or closed.  One that closes
- * without having been seen open (the input or the state began inside
- * it) raises now what it lasted long enough for, and clears.
+ * An activity, ACW or adherence interval opened or closed.  One that
+ * closes without having been seen open (the input or the state began
+ * inside it) raises now what it lasted long enough for, and clears.  An
+ * agent has one activity and one adherence stretch at a time.
  */
 static void
 alert_interval(struct view *v, struct agent *a, const struct interval *iv)
@@ -660,20 +704,24 @@ alert_interval(struct view *v, struct agent *a, const struct interval *iv)
 	struct alert_part *p = PART(v, a);
 	enum cond_kind kind;
 	struct cond *c;
+	int single;
+
 
 	if (iv->kind == IV_ACTIVITY)
 		kind = COND_ACTIVITY;
 	else if (iv->kind == IV_ACW)
 		kind = COND_ACW;
+	else if (iv->kind == IV_ADHERENCE)
+		kind = COND_ADHERENCE;
 	else
 		return;
 	if (iv->end < 0 && iv->ended_by != NULL)
 		return;		/* OPEN at the end of the input */
 	sync(v);
-	c = cond_find(p, kind, kind == COND_ACTIVITY && iv->end < 0 ? NULL :
-	    iv->name, -1);
+	single = kind == COND_ACTIVITY || kind == COND_ADHERENCE;
+	c = cond_find(p, kind, single && iv->end < 0 ? NULL : iv->name, -1);
 	if (iv->end < 0) {
-		if (c != NULL && kind == COND_ACTIVITY)
+		if (c != NULL && single)
 			cond_end(v, c, iv->start);
 		else if (c != NULL)
 			return;
@@ -880,10 +928,10 @@ load_cond(struct alert_part *p, json_t *j, struct loader *l)
 	    !json_is_string(json_object_get(j, "kind")))
 		return state_bad(l, "alert conds");
 	name = json_string_value(json_object_get(j, "kind"));
-	for (kind = 0; kind < 4; kind++)
+	for (kind = 0; kind < NCONDS; kind++)
 		if (strcmp(name, cond_names[kind]) == 0)
 			break;
-	if (kind == 4 || state_int(l, j, "since", &since) ||
+	if (kind == NCONDS || state_int(l, j, "since", &since) ||
 	    since <= -TIME_LIMIT || since >= TIME_LIMIT ||
 	    state_str(l, j, "subject", kind == COND_SILENCE, &subject))
 		return state_bad(l, "alert conds");
@@ -979,7 +1027,7 @@ alert_busy(const void *part)
 }
 
 static const struct view_ops *const needs[] = {
-	&activity_view, &acw_view, NULL
+	&activity_view, &acw_view, &adherence_view, NULL
 };
 
 const struct view_ops alert_view = {

@@ -124,6 +124,13 @@ from_local(int64_t local, int64_t hint)
 	return t > t2 ? t : t2;
 }
 
+/* The instant whose local time in the -z zone is `local`. */
+int64_t
+zone_from_local(int64_t local)
+{
+	return from_local(local, out_zone_offset(local));
+}
+
 /* The start of the bucket that holds t. */
 int64_t
 bucket_start(int64_t t)

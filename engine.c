@@ -163,6 +163,7 @@ engine_new(struct counts *counts)
 		fatal_oom();
 	e->counts = counts;
 	e->clock = -1;
+	e->start_clock = -1;
 	e->as_of = -1;
 	e->newest_read = INT64_MIN;
 	return e;
@@ -531,6 +532,9 @@ engine_finish(struct engine *e, int open_rows)
 		for (v = e->views; v < e->views + e->nviews; v++)
 			if (v->ops->finish != NULL)
 				v->ops->finish(v, e->order[i], open_rows);
+	for (v = e->views; v < e->views + e->nviews; v++)
+		if (v->ops->end != NULL)
+			v->ops->end(v, open_rows);
 }
 
 /* Free what an agent holds, and the agent. */

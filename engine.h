@@ -69,9 +69,10 @@ struct acw {
  * while open: when opened (ended_by NULL) and when still open at the end
  * of the input (ended_by "OPEN").  IV_CONTACT is a contact's row
  * (contacts.c): start is when it was offered, end when it left the
- * snapshot, ended_by its outcome.
+ * snapshot, ended_by its outcome.  IV_ADHERENCE is a stretch out of
+ * adherence (adherence.c): name is the scheduled activity.
  */
-enum interval_kind { IV_STATUS, IV_ACTIVITY, IV_ACW, IV_CONTACT };
+enum interval_kind { IV_STATUS, IV_ACTIVITY, IV_ACW, IV_CONTACT, IV_ADHERENCE };
 
 struct interval {
 	enum interval_kind	 kind;
@@ -94,7 +95,8 @@ struct loader;
  * previous one, or the agent's last) or NULL; in_order is 0 for an event
  * older than the agent's newest.  finish() ends an agent at the end of the
  * input (open_rows: write what is open as OPEN rows; without it the open
- * intervals are carried in the state).  save() adds the view's part of
+ * intervals are carried in the state); end() comes once after every
+ * agent is finished.  save() adds the view's part of
  * the agent to the agent's object in the state file, load() reads it
  * back, busy() says the part still holds something open.  tick() says
  * the clock moved forward (to the engine's clock), before the event that
@@ -116,6 +118,7 @@ struct view_ops {
 	void	(*interval)(struct view *, struct agent *,
 		    const struct interval *);
 	void	(*finish)(struct view *, struct agent *, int);
+	void	(*end)(struct view *, int);
 	void	(*clear)(void *);
 	void	(*save)(const void *, json_t *);
 	int	(*load)(void *, json_t *, struct loader *);
@@ -150,6 +153,7 @@ struct held {
 struct engine {
 	struct counts	*counts;
 	int64_t		 clock;
+	int64_t		 start_clock;	/* the clock the -S state left, or -1 */
 	int64_t		 as_of;
 	/* -w: events held in a heap on (EventTimestamp, input order) */
 	int64_t		 window;	/* 0 without -w */

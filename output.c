@@ -128,6 +128,24 @@ out_zone_offset(int64_t ms)
 	return (int64_t)tm.tm_gmtoff * 1000;
 }
 
+/* A ratio in ten-thousandths, rounded half up; empty for 0 / 0. */
+struct cell
+out_ratio(int64_t num, int64_t den)
+{
+	int64_t q, r;
+
+	if (den <= 0 || num < 0)
+		return C_NULL;
+	/* keep r * 10000 in range: exact below 29,000 years of ms */
+	while (den > INT64_MAX / 10000) {
+		num /= 2;
+		den /= 2;
+	}
+	q = num / den;
+	r = num % den;
+	return C_RATIO(q * 10000 + (r * 10000 + den / 2) / den);
+}
+
 /* Format ms since the epoch as ISO 8601 with milliseconds. */
 size_t
 out_format_time(char *buf, size_t size, int64_t ms)

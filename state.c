@@ -578,7 +578,7 @@ load_engine(struct loader *l, struct engine *e, json_t *root)
 	if (json_object_get(root, "clock") != NULL) {
 		if (state_int(l, root, "clock", &t) == -1)
 			return -1;
-		e->clock = t;
+		e->clock = e->start_clock = t;
 	}
 	if (held == NULL)
 		return 0;

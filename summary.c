@@ -638,24 +638,6 @@ summary_interval(struct view *v, struct agent *a, const struct interval *iv)
 		t->sum[S_ACW_MAX] = length;
 }
 
-/* A ratio in ten-thousandths, rounded half up; empty for 0 / 0. */
-static struct cell
-ratio(int64_t num, int64_t den)
-{
-	int64_t q, r;
-
-	if (den <= 0 || num < 0)
-		return C_NULL;
-	/* keep r * 10000 in range: exact below 29,000 years of ms */
-	while (den > INT64_MAX / 10000) {
-		num /= 2;
-		den /= 2;
-	}
-	q = num / den;
-	r = num % den;
-	return C_RATIO(q * 10000 + (r * 10000 + den / 2) / den);
-}
-
 static void
 write_row(struct view *v, const struct agent *a, const struct tally *t)
 {
@@ -677,7 +659,7 @@ write_row(struct view *v, const struct agent *a, const struct tally *t)
 	*c++ = C_MS(s[S_NPT]);
 	*c++ = C_MS(s[S_IDLE]);
 	*c++ = C_MS(s[S_ON_CONTACT]);
-	*c++ = ratio(s[S_ON_CONTACT], s[S_ON_CONTACT] + s[S_IDLE]);
+	*c++ = out_ratio(s[S_ON_CONTACT], s[S_ON_CONTACT] + s[S_IDLE]);
 	*c++ = C_MS(s[S_CONNECTING]);
 	*c++ = C_MS(s[S_ERROR_STATUS]);
 	for (k = 0; k < NKINDS; k++)
@@ -686,7 +668,7 @@ write_row(struct view *v, const struct agent *a, const struct tally *t)
 	*c++ = C_INT(s[S_MISSED]);
 	*c++ = C_INT(s[S_REJECTED]);
 	*c++ = C_INT(s[S_MISSED] + s[S_REJECTED]);
-	*c++ = ratio(s[S_CONNECTED], s[S_CONNECTED] + s[S_MISSED] +
+	*c++ = out_ratio(s[S_CONNECTED], s[S_CONNECTED] + s[S_MISSED] +
 	    s[S_REJECTED]);
 	*c++ = C_INT(s[S_ACW_COUNT]);
 	*c++ = C_MS(s[S_ACW_TOTAL]);

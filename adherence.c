@@ -1,0 +1,972 @@
+/*
+ * adherence.c: the `adherence` table, each agent's time against the -A
+ * schedule: scheduled, in and out of adherence, logged in, unscheduled,
+ * and the out-of-adherence stretches (exceptions), one row per agent or
+ * group (-g) and bucket (-i).
+ *
+ * A segment of activity Work is adhered to while the agent is logged in
+ * with a ROUTABLE status; any other activity while the status has its
+ * name (case aside).  Logged out and the UNKNOWN stretch of a session are
+ * out of adherence; time logged in outside every segment is unscheduled.
+ * What the agent is doing comes from the status view's intervals; each
+ * agent is accounted up to `credited`, as far as that is known: to each
+ * status change, to each segment boundary the clock passes (a boundary is
+ * an event of its own: the stretch of a skipped break opens at the
+ * break's start with no event from the agent), to each bucket end with
+ * -i, and to the clock at the end.  A stretch of out-of-adherence time
+ * ends where its segment does; each is published to the other views as
+ * an IV_ADHERENCE interval (alert's adherence>D rule and now follow it).
+ *
+ * An agent is accounted as logged out until the clock reaches its first
+ * event; a scheduled agent with no event yet (matched by username, or by
+ * ARN when the schedule has only agent_arn) is worked out from the
+ * schedule alone when its rows are written, and `from` says up to where
+ * that has been done, so that batches with -S give the rows of one run.
+ *
+ * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "agentev.h"
+#include "engine.h"
+
+#define MAX_KEYS	16
+
+static const char *const metric_columns[] = {
+	"bucket_start", "scheduled_s", "in_adherence_s",
+	"out_of_adherence_s", "adherence", "logged_in_scheduled_s",
+	"unscheduled_s", "conformance", "exceptions"
+};
+
+#define NMETRICS	(sizeof(metric_columns) / sizeof(metric_columns[0]))
+
+/* Sums of a row, in milliseconds (exceptions: a count). */
+enum { A_SCHEDULED, A_IN, A_OUT, A_PRESENT, A_UNSCHEDULED, A_EXCEPTIONS,
+	NSUMS };
+
+#define BIT(s)		(1u << (s))
+
+/* What the status view shows: logged out, UNKNOWN, or a status. */
+enum presence { P_OUT, P_UNKNOWN, P_STATUS };
+
+struct tally {
+	int64_t		 bucket;
+	char		*field[MAX_KEYS];	/* -g values, NULL for agent */
+	int64_t		 sum[NSUMS];
+};
+
+struct adherence_part {
+	int			 started;	/* accounted from credited on */
+	int			 linked;	/* the schedule was looked up */
+	const struct sched_agent *sched;	/* NULL: not scheduled */
+	size_t			 next;		/* first segment not over */
+	int64_t			 credited;
+	enum presence		 presence;
+	char			*status;	/* name and type, P_STATUS */
+	char			*type;
+	int64_t			 out_since;	/* stretch start, or NO_TIME */
+	char			*out_activity;	/* its segment's activity */
+	int			 excepted;	/* it was counted */
+	int			 published;	/* it was published open */
+	int			 quiet;		/* catching up: publish nothing */
+	struct tally		*v;		/* by bucket, then fields */
+	size_t			 n;
+	size_t			 cap;
+};
+
+/*
+ * What every agent shares within one run: the buckets before `done` and
+ * the schedule-only time before `from` are written; `due` is the earliest
+ * segment boundary an agent waits for; `taken` marks the scheduled
+ * agents that an agent of the input has.
+ */
+static struct {
+	const struct engine	*engine;
+	int64_t			 done;
+	int64_t			 from;
+	int64_t			 due;
+	unsigned char		*taken;
+	size_t			 ntaken;
+} run;
+
+/* Columns ------------------------------------------------------------ */
+
+static const char *const *
+adherence_columns(size_t *n)
+{
+	static const char *cols[2 * MAX_KEYS + NMETRICS];
+	static size_t ncols;
+	size_t i;
+
+	if (ncols == 0) {
+		if (group_nkeys() == 0) {
+			cols[ncols++] = "agent_arn";
+			cols[ncols++] = "username";
+		}
+		for (i = 0; i < group_nkeys() && i < MAX_KEYS; i++)
+			if (group_key_is_agent(i)) {
+				cols[ncols++] = "agent_arn";
+				cols[ncols++] = "username";
+			} else
+				cols[ncols++] = group_key_name(i);
+		for (i = 0; i < NMETRICS; i++)
+			cols[ncols++] = metric_columns[i];
+	}
+	*n = ncols;
+	return cols;
+}
+
+/* Whether rows are per agent: no -g, or -g with the agent key. */
+static int
+by_agent(void)
+{
+	size_t i;
+
+	if (group_nkeys() == 0)
+		return 1;
+	for (i = 0; i < group_nkeys(); i++)
+		if (group_key_is_agent(i))
+			return 1;
+	return 0;
+}
+
+/* Tallies ------------------------------------------------------------ */
+
+#define FIELDS(f)	((const char *const *)(f))
+
+static int
+fields_cmp(const char *const *a, const char *const *b)
+{
+	size_t i;
+	int c;
+
+	for (i = 0; i < group_nkeys() && i < MAX_KEYS; i++)
+		if ((c = strcmp_null(a[i], b[i])) != 0)
+			return c;
+	return 0;
+}
+
+/* The -g values of what agent a shows now (its last snapshot). */
+static void
+fields_of(const struct agent *a, const char **f)
+{
+	size_t i;
+
+	memset(f, 0, MAX_KEYS * sizeof(*f));
+	for (i = 0; a != NULL && i < group_nkeys() && i < MAX_KEYS; i++)
+		if (!group_key_is_agent(i))
+			f[i] = group_key_value(i, a->last);
+}
+
+static struct tally *
+tally_get(struct adherence_part *p, int64_t bucket, const char *const *field)
+{
+	struct tally *t;
+	size_t i, k;
+	int c = 1;
+
+	for (i = p->n; i > 0 && p->v[i - 1].bucket > bucket; i--)
+		;
+	for (; i > 0 && p->v[i - 1].bucket == bucket &&
+	    (c = fields_cmp(FIELDS(p->v[i - 1].field), field)) > 0; i--)
+		;
+	if (i > 0 && p->v[i - 1].bucket == bucket && c == 0)
+		return &p->v[i - 1];
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 4;
+		p->v = xrealloc(p->v, p->cap, sizeof(*p->v));
+	}
+	memmove(&p->v[i + 1], &p->v[i], (p->n - i) * sizeof(*p->v));
+	p->n++;
+	t = &p->v[i];
+	memset(t, 0, sizeof(*t));
+	t->bucket = bucket;
+	for (k = 0; k < MAX_KEYS; k++)
+		t->field[k] = xstrdup(field[k]);
+	return t;
+}
+
+static void
+tally_free(struct tally *t)
+{
+	size_t k;
+
+	for (k = 0; k < MAX_KEYS; k++)
+		free(t->field[k]);
+}
+
+/* Add n to a total, saturating instead of wrapping around. */
+static void
+add(int64_t *total, int64_t n)
+{
+	if (__builtin_add_overflow(*total, n, total))
+		*total = INT64_MAX;
+}
+
+/* The bucket of t; one already written gives the first open one. */
+static int64_t
+bucket_of(int64_t t)
+{
+	int64_t b = bucket_start(t);
+
+	return bucket_enabled() && b < run.done ? run.done : b;
+}
+
+/* A piece of [start, end) within one bucket: add it to the sums in arg. */
+static void
+add_piece(struct view *v, struct agent *a, const void *arg, int64_t start,
+    int64_t end, const char *ended_by)
+{
+	unsigned mask = *(const unsigned *)arg;
+	const char *field[MAX_KEYS];
+	struct tally *t;
+	size_t s;
+
+	(void)ended_by;
+	fields_of(a, field);
+	t = tally_get(PART(v, a), bucket_of(start), field);
+	for (s = 0; s < NSUMS; s++)
+		if (mask & BIT(s))
+			add(&t->sum[s], end - start);
+}
+
+static void
+count(struct view *v, struct agent *a, unsigned mask, int64_t start,
+    int64_t end)
+{
+	if (end > start)
+		view_split(v, a, &mask, start, end, "", add_piece);
+}
+
+/* Stretches ---------------------------------------------------------- */
+
+static void
+publish(struct view *v, struct agent *a, int64_t end)
+{
+	struct adherence_part *p = PART(v, a);
+	struct interval iv = { IV_ADHERENCE, p->out_activity, NULL,
+	    ACT_NKINDS, NULL, p->out_since, end, end < 0 ? NULL : "CHANGE",
+	    NO_TIME };
+
+	engine_publish(v->engine, a, &iv);
+}
+
+/* Out of adherence from t in seg, unless already. */
+static void
+stretch_begin(struct view *v, struct agent *a, const struct segment *seg,
+    int64_t t)
+{
+	struct adherence_part *p = PART(v, a);
+
+	if (p->out_since != NO_TIME)
+		return;
+	p->out_since = t;
+	p->out_activity = xstrdup(seg->activity);
+	p->excepted = 0;
+	p->published = !p->quiet;
+	if (p->published)
+		publish(v, a, -1);
+}
+
+static void
+stretch_end(struct view *v, struct agent *a, int64_t t)
+{
+	struct adherence_part *p = PART(v, a);
+
+	if (p->out_since == NO_TIME)
+		return;
+	if (p->published)
+		publish(v, a, t);
+	free(p->out_activity);
+	p->out_activity = NULL;
+	p->out_since = NO_TIME;
+	p->excepted = 0;
+	p->published = 0;
+}
+
+/* Whether what the agent shows adheres to seg. */
+static int
+adheres(const struct adherence_part *p, const struct segment *seg)
+{
+	if (p->presence != P_STATUS)
+		return 0;
+	if (seg->work)
+		return p->type != NULL && strcmp(p->type, "ROUTABLE") == 0;
+	return strcasecmp(p->status, seg->activity) == 0;
+}
+
+/* The segment credited is in, or NULL; segments over are passed. */
+static const struct segment *
+current(struct adherence_part *p)
+{
+	const struct sched_agent *s = p->sched;
+
+	if (s == NULL)
+		return NULL;
+	while (p->next < s->nseg && s->seg[p->next].end <= p->credited)
+		p->next++;
+	if (p->next < s->nseg && s->seg[p->next].start <= p->credited)
+		return &s->seg[p->next];
+	return NULL;
+}
+
+/*
+ * Account the agent from credited to t as what it shows: segment by
+ * segment, opening and ending the stretches on the way.
+ */
+static void
+credit(struct view *v, struct agent *a, int64_t t)
+{
+	struct adherence_part *p = PART(v, a);
+	const struct segment *seg;
+	int64_t end, threshold = alert_adherence_threshold(), cross;
+	unsigned present = p->presence != P_OUT ? BIT(A_PRESENT) : 0;
+
+	while (p->started && p->credited < t) {
+		if ((seg = current(p)) == NULL) {
+			end = t;
+			if (p->sched != NULL && p->next < p->sched->nseg &&
+			    p->sched->seg[p->next].start < t)
+				end = p->sched->seg[p->next].start;
+			if (present)
+				count(v, a, BIT(A_UNSCHEDULED), p->credited,
+				    end);
+			p->credited = end;
+			continue;
+		}
+		end = seg->end < t ? seg->end : t;
+		if (adheres(p, seg)) {
+			stretch_end(v, a, p->credited);
+			count(v, a, BIT(A_SCHEDULED) | BIT(A_IN) | present,
+			    p->credited, end);
+		} else {
+			stretch_begin(v, a, seg, p->credited);
+			count(v, a, BIT(A_SCHEDULED) | BIT(A_OUT) | present,
+			    p->credited, end);
+			cross = p->out_since + threshold;
+			if (!p->excepted && end > cross) {
+				const char *field[MAX_KEYS];
+
+				fields_of(a, field);
+				tally_get(p, bucket_of(cross),
+				    field)->sum[A_EXCEPTIONS]++;
+				p->excepted = 1;
+			}
+		}
+		p->credited = end;
+		if (end == seg->end)
+			stretch_end(v, a, end);
+	}
+}
+
+/* Open or end the stretch at credited, for what the agent shows now. */
+static void
+evaluate(struct view *v, struct agent *a)
+{
+	struct adherence_part *p = PART(v, a);
+	const struct segment *seg;
+
+	if (!p->started || (seg = current(p)) == NULL)
+		return;
+	if (adheres(p, seg))
+		stretch_end(v, a, p->credited);
+	else
+		stretch_begin(v, a, seg, p->credited);
+}
+
+/* Agents ------------------------------------------------------------- */
+
+/* Look the agent's schedule up, and mark it as taken. */
+static void
+link(struct adherence_part *p, const struct agent *a)
+{
+	size_t n;
+	struct sched_agent *all = schedule_agents(&n);
+
+	if (p->linked || (schedule_by_arn() ? a->arn : a->username) == NULL)
+		return;
+	p->linked = 1;
+	p->sched = schedule_of(a->arn, a->username);
+	p->next = 0;
+	if (p->sched != NULL) {
+		run.taken[p->sched - all] = 1;
+		if (p->started)
+			p->next = schedule_find(p->sched, p->credited);
+	}
+}
+
+/* A new run (engine): start from the clock the -S state left. */
+static void
+sync(struct view *v)
+{
+	struct engine *e = v->engine;
+	size_t i, n;
+
+	if (run.engine == e)
+		return;
+	run.engine = e;
+	run.from = INT64_MIN;
+	if (e->start_clock >= 0)
+		run.from = bucket_enabled() ? bucket_start(e->start_clock) :
+		    e->start_clock;
+	run.done = run.from;
+	run.due = INT64_MIN;
+	free(run.taken);
+	(void)schedule_agents(&n);
+	if ((run.taken = calloc(n + 1, 1)) == NULL)
+		fatal_oom();
+	run.ntaken = n;
+	for (i = 0; i < e->nagents; i++)
+		link(PART(v, e->order[i]), e->order[i]);
+}
+
+/*
+ * The agent's first event in this run or the state: what was not
+ * written of its schedule yet counts as logged out up to the clock, as
+ * a scheduled agent with no events does; only a stretch still open at
+ * the clock is published (as one that began at its segment's start).
+ */
+static void
+start(struct view *v, struct agent *a)
+{
+	struct adherence_part *p = PART(v, a);
+	const struct segment *seg;
+	int64_t threshold = alert_adherence_threshold();
+
+	p->started = 1;
+	p->presence = P_OUT;
+	p->out_since = NO_TIME;
+	p->credited = run.from;
+	link(p, a);
+	if (p->sched == NULL || v->engine->clock < 0) {
+		p->credited = v->engine->clock;
+		return;
+	}
+	if ((seg = current(p)) != NULL && seg->start < p->credited) {
+		/* a stretch from before `from`: counted if long enough */
+		p->out_since = seg->start;
+		p->out_activity = xstrdup(seg->activity);
+		p->excepted = seg->start + threshold < run.from;
+	}
+	/* quietly: no stretch of this catching up is published */
+	p->quiet = 1;
+	credit(v, a, v->engine->clock);
+	p->quiet = 0;
+	if (p->out_since != NO_TIME) {
+		p->published = 1;
+		publish(v, a, -1);
+	}
+}
+
+/* The next segment boundary after credited, or INT64_MAX. */
+static int64_t
+next_boundary(struct adherence_part *p)
+{
+	const struct segment *seg;
+
+	if (!p->started || p->sched == NULL)
+		return INT64_MAX;
+	if ((seg = current(p)) != NULL)
+		return seg->end;
+	return p->next < p->sched->nseg ? p->sched->seg[p->next].start :
+	    INT64_MAX;
+}
+
+/*
+ * Every hook that names an agent starts here; without -A there is
+ * nothing to do.  A scheduled agent may wait for a boundary sooner than
+ * the others.
+ */
+static int
+touch(struct view *v, struct agent *a)
+{
+	struct adherence_part *p = PART(v, a);
+	int64_t b;
+
+	if (!schedule_given())
+		return 0;
+	sync(v);
+	if (!p->started)
+		start(v, a);
+	else
+		link(p, a);
+	if ((b = next_boundary(p)) < run.due)
+		run.due = b;
+	return 1;
+}
+
+/* Rows --------------------------------------------------------------- */
+
+static void
+write_row(struct view *v, const char *arn, const char *username,
+    const struct tally *t)
+{
+	struct cell cells[2 * MAX_KEYS + NMETRICS], *c = cells;
+	const int64_t *s = t->sum;
+	size_t i;
+
+	if (group_nkeys() == 0) {
+		*c++ = C_STR(arn);
+		*c++ = C_STR(username);
+	}
+	for (i = 0; i < group_nkeys() && i < MAX_KEYS; i++)
+		if (group_key_is_agent(i)) {
+			*c++ = C_STR(arn);
+			*c++ = C_STR(username);
+		} else
+			*c++ = C_STR(t->field[i]);
+	*c++ = bucket_enabled() ? C_TIME(t->bucket) : C_NULL;
+	*c++ = C_MS(s[A_SCHEDULED]);
+	*c++ = C_MS(s[A_IN]);
+	*c++ = C_MS(s[A_OUT]);
+	*c++ = s[A_SCHEDULED] > 0 ? out_ratio(s[A_IN], s[A_SCHEDULED]) : C_NULL;
+	*c++ = C_MS(s[A_PRESENT]);
+	*c++ = C_MS(s[A_UNSCHEDULED]);
+	*c++ = s[A_SCHEDULED] > 0 ? out_ratio(s[A_PRESENT] + s[A_UNSCHEDULED],
+	    s[A_SCHEDULED]) : C_NULL;
+	*c++ = C_INT(s[A_EXCEPTIONS]);
+	(void)out_row(v->out, cells);
+}
+
+/*
+ * The sums of a scheduled agent with no events over [lo, hi): logged
+ * out, so all of it out of adherence, each segment one stretch, counted
+ * where it passes the threshold.  Returns whether anything is there.
+ */
+static int
+schedule_only(const struct sched_agent *s, int64_t lo, int64_t hi,
+    struct tally *t)
+{
+	int64_t threshold = alert_adherence_threshold(), a, b, cross;
+	size_t i;
+	int any = 0;
+
+	memset(t->sum, 0, sizeof(t->sum));
+	for (i = schedule_find(s, lo); i < s->nseg && s->seg[i].start < hi;
+	    i++) {
+		a = s->seg[i].start > lo ? s->seg[i].start : lo;
+		b = s->seg[i].end < hi ? s->seg[i].end : hi;
+		if (b > a) {
+			add(&t->sum[A_SCHEDULED], b - a);
+			add(&t->sum[A_OUT], b - a);
+			any = 1;
+		}
+		cross = s->seg[i].start + threshold;
+		if (cross >= lo && cross < hi && cross < s->seg[i].end)
+			t->sum[A_EXCEPTIONS]++;
+	}
+	return any;
+}
+
+static int
+group_cmp(const void *x, const void *y)
+{
+	const struct tally *a = x, *b = y;
+
+	return fields_cmp(FIELDS(a->field), FIELDS(b->field));
+}
+
+/* Write a row, or with groups that leave the agent out keep it. */
+static void
+emit(struct view *v, const char *arn, const char *username,
+    struct tally *t, struct tally **groups, size_t *ngroups)
+{
+	size_t k;
+
+	if (by_agent()) {
+		write_row(v, arn, username, t);
+		return;
+	}
+	*groups = xrealloc(*groups, *ngroups + 1, sizeof(**groups));
+	(*groups)[*ngroups] = *t;
+	for (k = 0; k < MAX_KEYS; k++)
+		(*groups)[*ngroups].field[k] = xstrdup(t->field[k]);
+	(*ngroups)++;
+}
+
+/*
+ * Write the rows of bucket b (every bucket without -i), whose schedule-
+ * only part runs to hi: each agent's in first-seen order, then the
+ * scheduled agents with no events in the order of the file; with groups
+ * that leave the agent out, their sums per group in the keys' order.
+ */
+static void
+write_bucket(struct view *v, int64_t b, int64_t hi)
+{
+	const struct engine *e = v->engine;
+	struct tally *groups = NULL, t;
+	struct sched_agent *all;
+	struct adherence_part *p;
+	int64_t lo = run.from, end = hi;
+	size_t i, j, k, n, ngroups = 0;
+
+	for (i = 0; i < e->nagents; i++) {
+		p = PART(v, e->order[i]);
+		for (j = 0; j < p->n && bucket_enabled() && p->v[j].bucket < b;
+		    j++)
+			;
+		for (k = j; k < p->n && (!bucket_enabled() ||
+		    p->v[k].bucket == b); k++) {
+			if (v->out != NULL)
+				emit(v, e->order[i]->arn,
+				    e->order[i]->username, &p->v[k], &groups,
+				    &ngroups);
+			tally_free(&p->v[k]);
+		}
+		memmove(&p->v[j], &p->v[k], (p->n - k) * sizeof(*p->v));
+		p->n -= k - j;
+	}
+	if (bucket_enabled()) {
+		lo = lo > b ? lo : b;
+		end = bucket_next(b) < hi ? bucket_next(b) : hi;
+	}
+	all = schedule_agents(&n);
+	memset(&t, 0, sizeof(t));
+	t.bucket = b;
+	for (i = 0; i < n && lo < end; i++)
+		if (!run.taken[i] && (schedule_only(&all[i], lo, end, &t) ||
+		    !bucket_enabled() || t.sum[A_EXCEPTIONS] > 0) &&
+		    v->out != NULL)
+			emit(v, all[i].arn, all[i].username, &t, &groups,
+			    &ngroups);
+	if (lo < end)
+		run.from = end;
+	if (ngroups > 0) {
+		qsort(groups, ngroups, sizeof(*groups), group_cmp);
+		for (i = 0; i < ngroups; i = j) {
+			for (j = i + 1; j < ngroups &&
+			    group_cmp(&groups[i], &groups[j]) == 0; j++) {
+				for (k = 0; k < NSUMS; k++)
+					add(&groups[i].sum[k],
+					    groups[j].sum[k]);
+				tally_free(&groups[j]);
+			}
+			write_row(v, NULL, NULL, &groups[i]);
+			tally_free(&groups[i]);
+		}
+	}
+	free(groups);
+}
+
+/* The first time from `from` on that a scheduled agent with no events
+ * has a segment, or INT64_MAX. */
+static int64_t
+first_schedule_only(void)
+{
+	struct sched_agent *all;
+	int64_t first = INT64_MAX, t;
+	size_t i, k, n;
+
+	all = schedule_agents(&n);
+	for (i = 0; i < n; i++) {
+		if (run.taken[i] || (k = schedule_find(&all[i], run.from)) ==
+		    all[i].nseg)
+			continue;
+		t = all[i].seg[k].start > run.from ? all[i].seg[k].start :
+		    run.from;
+		if (t < first)
+			first = t;
+	}
+	return first;
+}
+
+/* Write every bucket before `before`, in order; the last runs to hi. */
+static void
+write_buckets(struct view *v, int64_t before, int64_t hi)
+{
+	const struct engine *e = v->engine;
+	const struct adherence_part *p;
+	int64_t b, t;
+	size_t i;
+
+	if (!bucket_enabled()) {
+		write_bucket(v, 0, hi);
+		return;
+	}
+	for (;;) {
+		b = INT64_MAX;
+		for (i = 0; i < e->nagents; i++) {
+			p = PART(v, e->order[i]);
+			if (p->n > 0 && p->v[0].bucket < b)
+				b = p->v[0].bucket;
+		}
+		if ((t = first_schedule_only()) < hi &&
+		    bucket_start(t) < b)
+			b = bucket_start(t);
+		if (b == INT64_MAX || b >= before)
+			return;
+		write_bucket(v, b, hi);
+	}
+}
+
+/* Hooks -------------------------------------------------------------- */
+
+/* Follow the status view: what the agent shows, and since when. */
+static void
+adherence_interval(struct view *v, struct agent *a, const struct interval *iv)
+{
+	struct adherence_part *p = PART(v, a);
+
+	if (iv->kind != IV_STATUS || (iv->end < 0 && iv->ended_by != NULL) ||
+	    !touch(v, a))
+		return;
+	credit(v, a, iv->end >= 0 ? iv->end : iv->start);
+	free(p->status);
+	free(p->type);
+	p->status = p->type = NULL;
+	if (iv->end >= 0)
+		p->presence = P_OUT;
+	else if (iv->name == NULL)
+		p->presence = P_UNKNOWN;
+	else {
+		p->presence = P_STATUS;
+		p->status = xstrdup(iv->name);
+		p->type = xstrdup(iv->type);
+	}
+}
+
+/*
+ * After the status view has had the event: open or end the stretch
+ * for what the agent shows now; every event has a row in its bucket.
+ */
+static void
+adherence_event(struct view *v, struct agent *a, const struct event *ev,
+    const struct snapshot *prev, int in_order)
+{
+	struct adherence_part *p = PART(v, a);
+	const char *field[MAX_KEYS];
+
+	(void)prev;
+	if (!in_order || !touch(v, a))
+		return;
+	evaluate(v, a);
+	fields_of(a, field);
+	(void)tally_get(p, bucket_of(ev->time), field);
+}
+
+/* Account every agent up to t. */
+static void
+credit_all(struct view *v, int64_t t)
+{
+	const struct engine *e = v->engine;
+	size_t i;
+
+	for (i = 0; i < e->nagents; i++) {
+		credit(v, e->order[i], t);
+		evaluate(v, e->order[i]);
+	}
+}
+
+/*
+ * The clock moved: the segment boundaries it passed are events of
+ * their own; with -i, the buckets it passed are complete.
+ */
+static void
+adherence_tick(struct view *v)
+{
+	const struct engine *e = v->engine;
+	struct adherence_part *p;
+	int64_t clock = e->clock, now, b;
+	size_t i;
+
+	if (!schedule_given())
+		return;
+	sync(v);
+	if (clock < 0)
+		return;
+	if (clock >= run.due) {
+		run.due = INT64_MAX;
+		for (i = 0; i < e->nagents; i++) {
+			p = PART(v, e->order[i]);
+			while ((b = next_boundary(p)) <= clock) {
+				credit(v, e->order[i], b);
+				evaluate(v, e->order[i]);
+			}
+			if (b < run.due)
+				run.due = b;
+		}
+	}
+	if (bucket_enabled() && (now = bucket_start(clock)) > run.done) {
+		credit_all(v, now);
+		write_buckets(v, now, now);
+		run.done = now;
+		if (run.from < now)
+			run.from = now;
+	}
+}
+
+static void
+adherence_finish(struct view *v, struct agent *a, int open_rows)
+{
+	(void)open_rows;
+	if (!touch(v, a))
+		return;
+	if (v->engine->clock >= 0) {
+		credit(v, a, v->engine->clock);
+		evaluate(v, a);
+	}
+}
+
+/* The end of the input: every row, or with -S and -i the complete ones. */
+static void
+adherence_end(struct view *v, int open_rows)
+{
+	int64_t clock = v->engine->clock;
+
+	if (!schedule_given())
+		return;
+	sync(v);
+	if (open_rows || !bucket_enabled())
+		write_buckets(v, INT64_MAX, clock >= 0 ? clock : INT64_MIN);
+}
+
+static void
+adherence_clear(void *part)
+{
+	struct adherence_part *p = part;
+	size_t i;
+
+	free(p->status);
+	free(p->type);
+	free(p->out_activity);
+	for (i = 0; i < p->n; i++)
+		tally_free(&p->v[i]);
+	free(p->v);
+}
+
+/* -S ------------------------------------------------------------------ */
+
+static void
+adherence_save(const void *part, json_t *o)
+{
+	const struct adherence_part *p = part;
+	json_t *arr, *fields, *sums;
+	size_t i, k;
+
+	if (!p->started) {
+		json_object_set_new(o, "adherence", json_null());
+		return;
+	}
+	arr = json_array();
+	for (i = 0; i < p->n; i++) {
+		fields = json_array();
+		for (k = 0; k < MAX_KEYS; k++)
+			json_array_append_new(fields,
+			    state_str_json(p->v[i].field[k]));
+		sums = json_array();
+		for (k = 0; k < NSUMS; k++)
+			json_array_append_new(sums,
+			    json_integer((json_int_t)p->v[i].sum[k]));
+		json_array_append_new(arr, json_pack("{s:I,s:o,s:o}",
+		    "bucket", (json_int_t)p->v[i].bucket, "fields", fields,
+		    "sums", sums));
+	}
+	json_object_set_new(o, "adherence", json_pack(
+	    "{s:I,s:o,s:o,s:b,s:o}", "credited", (json_int_t)p->credited,
+	    "out_since", p->out_since == NO_TIME ? json_null() :
+	    json_integer((json_int_t)p->out_since),
+	    "activity", state_str_json(p->out_activity),
+	    "excepted", p->excepted, "tallies", arr));
+}
+
+static int
+load_tally(struct loader *l, struct adherence_part *p, json_t *j)
+{
+	json_t *fields = json_object_get(j, "fields");
+	json_t *sums = json_object_get(j, "sums"), *x;
+	struct tally *t;
+	size_t k;
+
+	if (!json_is_object(j) || !json_is_array(fields) ||
+	    json_array_size(fields) != MAX_KEYS || !json_is_array(sums) ||
+	    json_array_size(sums) != NSUMS)
+		return state_bad(l, "adherence tallies");
+	p->v = xrealloc(p->v, p->n + 1, sizeof(*p->v));
+	p->cap = ++p->n;
+	t = &p->v[p->n - 1];
+	memset(t, 0, sizeof(*t));
+	if (state_int(l, j, "bucket", &t->bucket) == -1)
+		return -1;
+	if (p->n > 1 && t->bucket < p->v[p->n - 2].bucket)
+		return state_bad(l, "adherence tallies out of order");
+	json_array_foreach(fields, k, x) {
+		if (!json_is_null(x) && !json_is_string(x))
+			return state_bad(l, "adherence fields");
+		t->field[k] = xstrdup(json_string_value(x));
+	}
+	json_array_foreach(sums, k, x) {
+		if (!json_is_integer(x) || json_integer_value(x) < 0)
+			return state_bad(l, "adherence sums");
+		t->sum[k] = (int64_t)json_integer_value(x);
+	}
+	return 0;
+}
+
+/*
+ * The status view saves the interval it has open under "status"
+ * (status.c): what the agent shows comes from there.
+ */
+static int
+adherence_load(void *part, json_t *o, struct loader *l)
+{
+	struct adherence_part *p = part;
+	json_t *j = json_object_get(o, "adherence"), *st, *x;
+	size_t i;
+
+	p->out_since = NO_TIME;
+	if (j == NULL || json_is_null(j))
+		return 0;
+	if (!json_is_object(j) || !json_is_boolean(json_object_get(j,
+	    "excepted")) || !json_is_array(json_object_get(j, "tallies")))
+		return state_bad(l, "adherence");
+	p->started = 1;
+	p->excepted = json_is_true(json_object_get(j, "excepted"));
+	if (state_int(l, j, "credited", &p->credited) == -1 ||
+	    state_str(l, j, "activity", 1, &p->out_activity) == -1)
+		return -1;
+	if (!json_is_null(json_object_get(j, "out_since")) &&
+	    (state_int(l, j, "out_since", &p->out_since) == -1 ||
+	    p->out_activity == NULL))
+		return state_bad(l, "adherence out_since");
+	p->published = p->out_since != NO_TIME;
+	json_array_foreach(json_object_get(j, "tallies"), i, x)
+		if (load_tally(l, p, x) == -1)
+			return -1;
+	st = json_object_get(o, "status");
+	if (json_is_object(st)) {
+		if (state_str(l, st, "name", 1, &p->status) == -1 ||
+		    state_str(l, st, "type", 1, &p->type) == -1)
+			return -1;
+		p->presence = p->status != NULL ? P_STATUS : P_UNKNOWN;
+	}
+	return 0;
+}
+
+static int
+adherence_busy(const void *part)
+{
+	const struct adherence_part *p = part;
+
+	return p->n > 0 || p->out_since != NO_TIME;
+}
+
+static const struct view_ops *const needs[] = { &status_view, NULL };
+
+const struct view_ops adherence_view = {
+	.name = "adherence",
+	.columns_of = adherence_columns,
+	.needs = needs,
+	.part_size = sizeof(struct adherence_part),
+	.event = adherence_event,
+	.interval = adherence_interval,
+	.finish = adherence_finish,
+	.end = adherence_end,
+	.clear = adherence_clear,
+	.save = adherence_save,
+	.load = adherence_load,
+	.busy = adherence_busy,
+	.tick = adherence_tick,
+};
