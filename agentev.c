@@ -109,18 +109,18 @@ struct run {
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: agentev [-EHhsV] [-A schedule] [-a rule] [-f format] [-g keys] "
-	    "[-i interval] [-j threads] [-m size] [-o table=file] "
-	    "[-r rejects] [-S state] [-t time] [-w window] [-z zone] command "
-	    "[file ...]\n");
+	fprintf(stderr, "usage: agentev [-EHhsV] [-A schedule] [-a rule] "
+	    "[-f format] [-g keys] [-i interval] [-j threads] [-m size] "
+	    "[-o table=file] [-r rejects] [-S state] [-t time] [-w window] "
+	    "[-z zone] command [file ...]\n");
 	exit(2);
 }
 
 static void
 help(void)
 {
-	printf("usage: agentev [-EHhsV] [-A schedule] [-a rule] [-f format] [-g keys] "
-	    "[-i interval] [-j threads] [-m size] [-o table=file] "
+	printf("usage: agentev [-EHhsV] [-A schedule] [-a rule] [-f format] "
+	    "[-g keys] [-i interval] [-j threads] [-m size] [-o table=file] "
 	    "[-r rejects] [-S state] [-t time] [-w window] [-z zone] command "
 	    "[file ...]\n"
 	    "\n"
@@ -135,29 +135,34 @@ help(void)
 	    "  status   agent-status intervals tiling each login session\n"
 	    "  activity intervals of what the agent was doing\n"
 	    "  summary  totals per agent (and per bucket with -i)\n"
-	    "  alert    a row each time a -a rule is raised or cleared\n"
+	    "  alert    a row each time a -a rule is raised or cleared\n"	    "  adherence time against the -A schedule per agent (and bucket "
+	    "with -i)\n"
 	    "  now      one row per agent: its state at the end, or at -t\n"
 	    "  contacts one row per contact: ring, talk, hold, ACW, outcome\n"
 	    "  sessions one row per login session\n"
 	    "\n"
 	    "options:\n"
+	    "  -A schedule the schedule for adherence, alert and now: CSV "
+	    "of username,\n"
+	    "              start, end, activity (Work: any ROUTABLE status)\n"
 	    "  -a rule     alert rule (repeatable): NAME>15m, acw>5m, "
-	    "missed>=3/1h, silent>5m\n"
+	    "missed>=3/1h,\n"
+	    "              silent>5m, adherence>5m (for adherence: the "
+	    "exceptions' threshold)\n"
 	    "  -E          quote fields a spreadsheet would take for formulas\n"
 	    "  -f format   csv (default), tsv, json, text (aligned, for people),"
 	    "\n"
 	    "              svg (acw, status, activity) or html (now), in any "
 	    "case\n"
-	    "  -g keys     summary or now per group: agent (default), "
-	    "routing_profile,\n"
-	    "              hierarchy1 ... hierarchy5, status; "
-	    "comma-separated\n"
+	    "  -g keys     summary, adherence or now per group, comma-separated:"
+	    "\n              agent (default), routing_profile, hierarchy1 ... "
+	    "hierarchy5, status\n"
 	    "  -H          no header line\n"
 	    "  -h, --help  this help\n"
 	    "  -i interval split rows into buckets of local time: 15m, 30m, "
 	    "1h, 1d, ...\n"
 	    "              (it must divide a day; acw, status, activity, "
-	    "summary,\n              contacts and sessions only)\n"
+	    "summary,\n              contacts, sessions and adherence only)\n"
 	    "  -j threads  decode on this many threads (default: online "
 	    "CPUs, at most 8)\n"
 	    "  -m size     largest record accepted, bytes or with k, M, G "

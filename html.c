@@ -11,8 +11,9 @@
  * activity's colour (markup.c, the same as in the SVG timelines).  In each section the agents who need
  * attention come first: Error, then Missed or Rejected, then After
  * contact work, then agents silent for SILENT_MS (no event, not even a
- * heartbeat), each the longest first; then the other logged-in agents,
- * longest in their activity first; then the logged-out ones.  A <meta>
+ * heartbeat), then agents out of adherence to the -A schedule (logged
+ * out ones too), each the longest first; then the other logged-in
+ * agents, longest in their activity first; then the logged-out ones.  A <meta>
  * refresh reloads the page every REFRESH_S seconds, so a job rewriting
  * the file every minute gives a live wallboard.
  *
@@ -39,15 +40,16 @@
 #define NO_ACTIVITY	"Unknown"
 
 /* What comes first on the board; the order of the sections of a group. */
-enum rank { R_ERROR, R_MISSED, R_ACW, R_SILENT, R_OTHER, R_OUT };
+enum rank { R_ERROR, R_MISSED, R_ACW, R_SILENT, R_ADHERENCE, R_OTHER, R_OUT };
 
 static const char *const wants[] = {
 	"as_of", "agent_arn", "username", "routing_profile", "session",
 	"activity", "activity_s", "next_status", "contacts", "in_acw",
-	"last_event"
+	"last_event", "scheduled_activity", "out_of_adherence_since"
 };
 enum { W_AS_OF, W_ARN, W_USER, W_PROFILE, W_SESSION, W_ACTIVITY,
-	W_ACTIVITY_S, W_NEXT, W_CONTACTS, W_IN_ACW, W_LAST, NWANTS };
+	W_ACTIVITY_S, W_NEXT, W_CONTACTS, W_IN_ACW, W_LAST, W_SCHEDULED,
+	W_OUT_SINCE, NWANTS };
 
 struct tile {
 	char		*arn;
@@ -62,6 +64,9 @@ struct tile {
 	int64_t		 silent;	/* ms since the last event, or -1 */
 	int64_t		 contacts;	/* or -1 */
 	int64_t		 in_acw;	/* or -1 */
+	char		*scheduled;	/* the scheduled activity, or NULL */
+	int64_t		 out;		/* ms out of adherence, or -1 */
+	int		 in;		/* logged in */
 	enum rank	 rank;
 };
 
@@ -112,17 +117,19 @@ static enum rank
 rank_of(const struct tile *t, int in)
 {
 	if (!in)
-		return R_OUT;
-	if (strcmp(t->activity, "Error") == 0)
+		;
+	else if (strcmp(t->activity, "Error") == 0)
 		return R_ERROR;
-	if (strcmp(t->activity, "Missed") == 0 ||
+	else if (strcmp(t->activity, "Missed") == 0 ||
 	    strcmp(t->activity, "Rejected") == 0)
 		return R_MISSED;
-	if (strcmp(t->activity, "After contact work") == 0)
+	else if (strcmp(t->activity, "After contact work") == 0)
 		return R_ACW;
-	if (t->silent > SILENT_MS)
+	if (t->silent > SILENT_MS && in)
 		return R_SILENT;
-	return R_OTHER;
+	if (t->out >= 0)
+		return R_ADHERENCE;
+	return in ? R_OTHER : R_OUT;
 }
 
 /* Keep one row of the now table. */
@@ -150,7 +157,7 @@ html_row(struct html *h, const struct cell *cells)
 	t->profile = str_of(&cells[h->col[W_PROFILE]]);
 	t->next = str_of(&cells[h->col[W_NEXT]]);
 	c = &cells[h->col[W_SESSION]];
-	in = c->kind == CELL_STR && strcmp(c->s, "LOGGED_IN") == 0;
+	in = t->in = c->kind == CELL_STR && strcmp(c->s, "LOGGED_IN") == 0;
 	c = &cells[h->col[W_ACTIVITY]];
 	t->activity = xstrdup(!in ? LOGGED_OUT : c->kind == CELL_STR ? c->s :
 	    NO_ACTIVITY);
@@ -165,6 +172,10 @@ html_row(struct html *h, const struct cell *cells)
 	t->last = c->n;
 	t->silent = c->kind == CELL_TIME && h->have_as_of &&
 	    h->as_of >= c->n ? h->as_of - c->n : -1;
+	t->scheduled = str_of(&cells[h->col[W_SCHEDULED]]);
+	c = &cells[h->col[W_OUT_SINCE]];
+	t->out = c->kind == CELL_TIME && h->have_as_of ?
+	    (h->as_of > c->n ? h->as_of - c->n : 0) : -1;
 	t->title = out_row_title(h->columns, h->ncolumns, cells);
 	t->rank = rank_of(t, in);
 }
@@ -190,8 +201,10 @@ by_board(const void *pa, const void *pb)
 		return c;
 	if (a->rank != b->rank)
 		return a->rank < b->rank ? -1 : 1;
-	ka = a->rank == R_SILENT ? a->silent : a->in_activity;
-	kb = b->rank == R_SILENT ? b->silent : b->in_activity;
+	ka = a->rank == R_SILENT ? a->silent : a->rank == R_ADHERENCE ?
+	    a->out : a->in_activity;
+	kb = b->rank == R_SILENT ? b->silent : b->rank == R_ADHERENCE ?
+	    b->out : b->in_activity;
 	if (a->rank != R_OUT && ka != kb)
 		return ka > kb ? -1 : 1;	/* the longest first */
 	if ((c = compare_names(a->username, b->username)) != 0)
@@ -278,14 +291,15 @@ static void
 write_tile(FILE *fp, const struct tile *t)
 {
 	static const char *const ranks[] = {
-		"error", "missed", "acw", "silent", "other", "out"
+		"error", "missed", "acw", "silent", "adherence", "other",
+		"out"
 	};
 	char rgb[8], buf[48];
 
 	name_colour(t->activity, rgb);
 	fprintf(fp, "<div class=\"tile %s%s\" style=\"background:%s;"
 	    "color:%s\" data-rank=\"%d\" data-arn=\"", ranks[t->rank],
-	    t->silent > SILENT_MS && t->rank != R_OUT ? " quiet" : "", rgb,
+	    t->silent > SILENT_MS && t->in ? " quiet" : "", rgb,
 	    ink(rgb), (int)t->rank);
 	markup_attr(fp, t->arn);
 	fprintf(fp, "\" title=\"");
@@ -311,11 +325,17 @@ write_tile(FILE *fp, const struct tile *t)
 			fprintf(fp, ", %" PRId64 " in ACW", t->in_acw);
 		fprintf(fp, "</p>\n");
 	}
-	if (t->silent > SILENT_MS && t->rank != R_OUT) {
+	if (t->silent > SILENT_MS && t->in) {
 		out_hms(buf, sizeof(buf), t->silent);
 		fprintf(fp, "<p class=\"silent\">silent %s</p>\n", buf);
 	}
-	if (t->rank == R_OUT && t->has_last) {
+	if (t->out >= 0) {
+		out_hms(buf, sizeof(buf), t->out);
+		fprintf(fp, "<p class=\"adherence\">scheduled: ");
+		bdi(fp, t->scheduled != NULL ? t->scheduled : "");
+		fprintf(fp, ", out %s</p>\n", buf);
+	}
+	if (!t->in && t->has_last) {
 		/* the time of day of the ISO 8601 text, in the -z zone */
 		out_format_time(buf, sizeof(buf), t->last);
 		fprintf(fp, "<p class=\"last\">last event %.8s</p>\n",
@@ -325,8 +345,9 @@ write_tile(FILE *fp, const struct tile *t)
 }
 
 /*
- * A tile is tall enough for the most it shows, six lines (one of them the
- * time in a larger font) inside its dashed border, so nothing is cut off.
+ * A tile is tall enough for the most it shows, seven lines (one of them
+ * the time in a larger font) inside its dashed border, so nothing is cut
+ * off.
  */
 static const char style[] =
     "body{margin:0;padding:12px 16px;background:#f4f4f4;color:#222;"
@@ -339,7 +360,7 @@ static const char style[] =
     ".count i{display:inline-block;width:12px;height:12px;"
     "margin-right:4px;vertical-align:-1px}"
     ".tiles{display:flex;flex-wrap:wrap;gap:8px}"
-    ".tile{box-sizing:border-box;width:200px;height:146px;"
+    ".tile{box-sizing:border-box;width:200px;height:166px;"
     "padding:6px 9px;border-radius:5px;overflow:hidden}"
     ".tile p{margin:0;white-space:nowrap;overflow:hidden;"
     "text-overflow:ellipsis}"
@@ -414,6 +435,7 @@ html_free(struct html *h)
 		free(h->tiles[i].activity);
 		free(h->tiles[i].next);
 		free(h->tiles[i].title);
+		free(h->tiles[i].scheduled);
 	}
 	free(h->tiles);
 	free(h);

@@ -3,7 +3,9 @@
  * state at the end of the input, or at -t.  The status and activity are
  * the intervals the status and activity views have open (taken as they
  * publish them), so a row says what the OPEN rows of those tables say;
- * the rest comes from the agent's last snapshot.  The rows are written
+ * the rest comes from the agent's last snapshot.  With -A, the scheduled
+ * activity at the as-of time comes from the schedule and whether the
+ * agent adheres to it from the stretches the adherence view publishes.  The rows are written
  * at the end, and on a terminal also each time a live input pauses, as a
  * table that replaces the one before (out_live).  With -g the rows are
  * instead the counts of logged-in agents per group and activity, in the
@@ -22,8 +24,11 @@
 static const char *const columns[] = {
 	"as_of", "agent_arn", "username", "routing_profile", "session",
 	"status", "status_type", "status_since", "activity", "activity_since",
-	"activity_s", "next_status", "contacts", "in_acw", "last_event"
+	"activity_s", "next_status", "contacts", "in_acw", "last_event",
+	"scheduled_activity", "in_adherence", "out_of_adherence_since"
 };
+
+#define NCOLUMNS	(sizeof(columns) / sizeof(columns[0]))
 
 /* The agent's open status and activity intervals: NULL names if none. */
 struct now_part {
@@ -32,6 +37,8 @@ struct now_part {
 	int64_t		 status_since;
 	char		*activity;
 	int64_t		 activity_since;
+	int		 out;		/* out of adherence */
+	int64_t		 out_since;
 };
 
 static void
@@ -61,7 +68,11 @@ now_interval(struct view *v, struct agent *a, const struct interval *iv)
 	} else if (iv->kind == IV_ACTIVITY) {
 		replace(&p->activity, iv->name);
 		p->activity_since = iv->start;
-	}
+	} else if (iv->kind == IV_ADHERENCE && iv->ended_by == NULL) {
+		p->out = 1;
+		p->out_since = iv->start;
+	} else if (iv->kind == IV_ADHERENCE && iv->end >= 0)
+		p->out = 0;
 }
 
 /* The clock the rows are as of: -t, else the newest EventTimestamp. */
@@ -78,7 +89,8 @@ now_row(struct view *v, struct agent *a)
 	const struct snapshot *s = a->last;
 	int64_t t = as_of(v), in_acw = 0;
 	int in = a->session != SESSION_CLOSED;
-	struct cell cells[15];
+	const struct segment *seg = NULL;
+	struct cell cells[NCOLUMNS];
 	size_t i;
 
 	if (s != NULL)
@@ -107,6 +119,11 @@ now_row(struct view *v, struct agent *a)
 	cells[12] = s != NULL ? C_INT((int64_t)s->ncontacts) : C_NULL;
 	cells[13] = s != NULL ? C_INT(in_acw) : C_NULL;
 	cells[14] = a->seen ? C_TIME(a->last_time) : C_NULL;
+	if (t >= 0)
+		seg = schedule_at(schedule_of(a->arn, a->username), t);
+	cells[15] = C_STR(seg != NULL ? seg->activity : NULL);
+	cells[16] = seg != NULL ? C_INT(!p->out) : C_NULL;
+	cells[17] = seg != NULL && p->out ? C_TIME(p->out_since) : C_NULL;
 	(void)out_row(v->out, cells);
 }
 
@@ -224,8 +241,9 @@ now_clear(void *part)
 
 /*
  * The status and activity views save the intervals they have open under
- * "status" and "activity" (status.c, activity.c); read them back from
- * there rather than keep a second copy.  Those views check them.
+ * "status" and "activity" (status.c, activity.c), the adherence view its
+ * stretch under "adherence"; read them back from there rather than keep
+ * a second copy.  Those views check them.
  */
 static int
 now_load(void *part, json_t *o, struct loader *l)
@@ -242,6 +260,12 @@ now_load(void *part, json_t *o, struct loader *l)
 	    (state_str(l, j, "name", 0, &p->activity) ||
 	    state_int(l, j, "start", &p->activity_since)))
 		return -1;
+	/* adherence.c saves the stretch out of adherence it has open */
+	if (json_is_object(j = json_object_get(o, "adherence")) &&
+	    json_is_integer(json_object_get(j, "out_since"))) {
+		p->out = 1;
+		return state_int(l, j, "out_since", &p->out_since);
+	}
 	return 0;
 }
 
@@ -254,7 +278,7 @@ now_columns(size_t *n)
 	size_t i;
 
 	if (group_nkeys() == 0) {
-		*n = sizeof(columns) / sizeof(columns[0]);
+		*n = NCOLUMNS;
 		return columns;
 	}
 	if (grouped == NULL) {
@@ -276,13 +300,13 @@ now_columns(size_t *n)
 }
 
 static const struct view_ops *const needs[] = {
-	&status_view, &activity_view, NULL
+	&status_view, &activity_view, &adherence_view, NULL
 };
 
 const struct view_ops now_view = {
 	.name = "now",
 	.columns = columns,
-	.ncolumns = sizeof(columns) / sizeof(columns[0]),
+	.ncolumns = NCOLUMNS,
 	.needs = needs,
 	.part_size = sizeof(struct now_part),
 	.interval = now_interval,

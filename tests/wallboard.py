@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import svg  # noqa: E402  (read_png, ms, KNOWN)
 
 SILENT_MS = 5 * 60 * 1000
-RANKS = ["error", "missed", "acw", "silent", "other", "out"]
+RANKS = ["error", "missed", "acw", "silent", "adherence", "other", "out"]
 KNOWN = dict(svg.KNOWN, **{"Logged out": "#dcdcdc", "Unknown": "#c7c7c7"})
 LEGEND = ["Available", "Incoming", "On contact", "After contact work",
           "Missed", "Rejected", "Error", "Offline", "Unknown", "Logged out"]
@@ -73,19 +73,25 @@ def expect(row):
     silent = None
     if row["as_of"] and row["last_event"]:
         silent = svg.ms(row["as_of"]) - svg.ms(row["last_event"])
-    if not inn:
-        rank = "out"
-    elif act == "Error":
+    out = None
+    if row.get("out_of_adherence_since") and row["as_of"]:
+        out = max(0, svg.ms(row["as_of"]) -
+                  svg.ms(row["out_of_adherence_since"]))
+    if inn and act == "Error":
         rank = "error"
-    elif act in ("Missed", "Rejected"):
+    elif inn and act in ("Missed", "Rejected"):
         rank = "missed"
-    elif act == "After contact work":
+    elif inn and act == "After contact work":
         rank = "acw"
-    elif silent is not None and silent > SILENT_MS:
+    elif inn and silent is not None and silent > SILENT_MS:
         rank = "silent"
+    elif out is not None:
+        rank = "adherence"
+    elif not inn:
+        rank = "out"
     else:
         rank = "other"
-    key = silent if rank == "silent" else t
+    key = silent if rank == "silent" else out if rank == "adherence" else t
     return {
         "arn": row["agent_arn"], "user": row["username"] or row["agent_arn"],
         "username": row["username"], "profile": row["routing_profile"] or None,
@@ -93,8 +99,10 @@ def expect(row):
         "next": row["next_status"] or None, "rank": rank,
         "contacts": int(row["contacts"] or 0),
         "in_acw": int(row["in_acw"] or 0),
-        "silent": hms(silent) if rank != "out" and silent is not None and
+        "silent": hms(silent) if inn and silent is not None and
         silent > SILENT_MS else None,
+        "adherence": None if out is None else "scheduled: %s, out %s" %
+        (row["scheduled_activity"], hms(out)),
         "sort": (raw["routing_profile"] == "", raw["routing_profile"],
                  RANKS.index(rank),
                  0 if rank == "out" else -(key if key is not None else -1),
@@ -238,6 +246,7 @@ def check(page, csvfile):
              w["silent"]),
             ("title", e.get("title"), w["title"]),
             ("quiet border", "quiet" in cls(e), w["silent"] is not None),
+            ("adherence", para(e, "adherence"), w["adherence"]),
         ]
         colour = colour_of(e.get("style", ""))
         if w["activity"] in KNOWN:
@@ -282,8 +291,8 @@ def pixels(png, page, csvfile):
         c = svg.hexrgb(colour_of(e.get("style")))
         need[c] = need.get(c, 0) + 1
     for c, n in need.items():
-        # a tile is 200 x 146 px; text and rounded corners take some
-        if count.get(c, 0) < n * 200 * 146 * 0.6:
+        # a tile is 200 x 166 px; text and rounded corners take some
+        if count.get(c, 0) < n * 200 * 166 * 0.6:
             fail("colour %s: %d pixels for %d tiles" %
                  (c, count.get(c, 0), n))
     # the tiles on screen, in reading order, by their runs of 150 px
@@ -298,7 +307,7 @@ def pixels(png, page, csvfile):
             if x - x0 < 150 or p not in colours:
                 continue
             if not any(t[2] == p and t[1] - 8 <= x0 < t[1] + 200 and
-                       0 <= y - t[0] < 146 for t in found):
+                       0 <= y - t[0] < 166 for t in found):
                 found.append([y, x0, p])
     found.sort(key=lambda t: (t[0], t[1]))
     seq = [svg.hexrgb(colour_of(e.get("style"))) for e in tiles]
@@ -359,13 +368,13 @@ def dom(dumped, csvfile):
 def height(page, width):
     """The page's height at a window WIDTH px wide, from the layout of
     html.c's style: 12 px margins, 26 px title, 24 px per counts line
-    (two, should one wrap), sections of 41 px of heading and 154 px rows
+    (two, should one wrap), sections of 41 px of heading and 174 px rows
     of 208 px tiles."""
     per_row = max(1, (int(width) - 32 + 8) // 208)
     h = 12 + 26 + 48 + 12
     for s in find_class(parse(page), "section", "group"):
         n = len(find_class(s, "div", "tile"))
-        h += 41 + 48 + -(-n // per_row) * 154
+        h += 41 + 48 + -(-n // per_row) * 174
     print(h + 16)
 
 

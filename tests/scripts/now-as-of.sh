@@ -132,6 +132,9 @@ def now_reference(evs, status, activity, as_of):
             "in_acw": sum(c["State"] == "ENDED" for c in contacts)
             if s else None,
             "last_event": iso(a["time"]),
+            # without -A the adherence columns are empty
+            "scheduled_activity": None, "in_adherence": None,
+            "out_of_adherence_since": None,
         })
         if inside and (st is None or ac is None):
             fail("%s: logged in without an OPEN status and activity" % arn)

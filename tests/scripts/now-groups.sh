@@ -121,12 +121,12 @@ $AGENTEV now -g routing_profile </dev/null >"$work/e" ||
 [ "$(cat "$work/e")" = "as_of,routing_profile,activity,agents" ] ||
     fail "empty: $(cat "$work/e")"
 
-# -g goes with summary and now only, and not with -f html
+# -g goes with summary, adherence and now only, and not with -f html
 $AGENTEV -f html now -g routing_profile "$work/day" >/dev/null 2>"$work/err"
 [ $? = 2 ] && grep -q 'without -g' "$work/err" ||
     fail "-f html -g: $(cat "$work/err")"
 $AGENTEV status -g routing_profile "$work/day" >/dev/null 2>"$work/err"
-[ $? = 2 ] && grep -q '^agentev: -g applies to summary and now only$' \
+[ $? = 2 ] && grep -q '^agentev: -g applies to summary, adherence and now only$' \
     "$work/err" || fail "status -g: $(cat "$work/err")"
 
 finish
