@@ -672,14 +672,15 @@ alert_tick(struct view *v)
 }
 
 /*
- * An interval that ends at end and was never seen open: raise (now) the
- * rules it lasted long enough for, as the clock passed their time while
- * it was open.
+ * An interval that ends at end, never seen open or seen open only before
+ * the clock passed its time (a stretch out of adherence that ended with
+ * its segment while no event came): raise (now) the rules it lasted long
+ * enough for, as the clock passed their time while it was open.
  */
 static struct cond *
 late(struct view *v, struct cond *c, int64_t end)
 {
-	uint64_t pending = c->match;
+	uint64_t pending = c->match & ~c->raised;
 	size_t r;
 
 	for (r = 0; pending != 0; r++, pending >>= 1)
@@ -729,9 +730,8 @@ alert_interval(struct view *v, struct agent *a, const struct interval *iv)
 		return;
 	}
 	if (c == NULL)
-		c = late(v, cond_new(p, a, kind, iv->name, iv->start),
-		    iv->end);
-	cond_end(v, c, iv->end);
+		c = cond_new(p, a, kind, iv->name, iv->start);
+	cond_end(v, late(v, c, iv->end), iv->end);
 }
 
 static void

@@ -263,6 +263,23 @@ by_start(const void *x, const void *y)
 	return (a->line > b->line) - (a->line < b->line);
 }
 
+/* A UTF-8 BOM, as spreadsheets write one, goes before the header. */
+static int
+skip_bom(struct reader *r)
+{
+	int c = getc(r->fp);
+
+	if (c != 0xef) {
+		if (c != EOF)
+			ungetc(c, r->fp);
+		return 0;
+	}
+	if (getc(r->fp) == 0xbb && getc(r->fp) == 0xbf)
+		return 0;
+	return fail(r, 1, NULL, "the header starts with bytes that are "
+	    "neither a UTF-8 BOM nor a column name");
+}
+
 /* The header: which field holds which column.  Returns -1 with why. */
 static int
 read_header(struct reader *r, int *where, size_t *nfields)
@@ -280,10 +297,6 @@ read_header(struct reader *r, int *where, size_t *nfields)
 			return fail(r, 1, NULL, "empty: no header line naming "
 			    "username, start, end and activity");
 		name = r->buf;
-		if (k == 0 && (unsigned char)name[0] == 0xef &&
-		    (unsigned char)name[1] == 0xbb &&
-		    (unsigned char)name[2] == 0xbf)
-			name += 3;	/* a BOM, as spreadsheets write */
 		for (i = 0; i < NCOLS; i++)
 			if (strcasecmp(name, col_names[i]) == 0) {
 				if (where[i] != -1)
@@ -434,7 +447,9 @@ schedule_load(const char *path, char *why, size_t whylen)
 		snprintf(why, whylen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	rc = read_header(&r, where, &nfields);
+	rc = skip_bom(&r);
+	if (rc == 0)
+		rc = read_header(&r, where, &nfields);
 	if (rc == 0) {
 		by_arn = where[COL_USERNAME] == -1;
 		rc = read_rows(&r, where, nfields);
