@@ -1,9 +1,11 @@
 #!/bin/sh
 # adherence-reference: `adherence -A` on generated days against a
 # reference computed here, in Python, from the `status` table of the same
-# day and a random schedule written here (segments of Work, work, Break,
-# Lunch, Training, Meeting and 'Coaching "1:1"', with gaps, some agents
-# unscheduled, two scheduled usernames that never log in):
+# day and a schedule written here: for some agents, segments that follow
+# their own statuses (shifted, in any case, some left out or named
+# Meeting), for others random segments of Work, work, Break, Lunch,
+# Training, Meeting and 'Coaching "1:1"' with gaps; two agents are not
+# scheduled, and two scheduled usernames never log in:
 #  - every row to the millisecond, without and with -i 1h, and with
 #    -a 'adherence>5m' (exceptions over 5 minutes only);
 #  - with -S over random splits into batches: with -i 1h the batches'
@@ -76,6 +78,30 @@ def schedule_for(rng, users, start, end):
             length = rng.randrange(5, 91) * MIN + rng.randrange(60) * 1000
             rows.append((u, t, t + length, rng.choice(acts)))
             t += length
+    return rows
+
+def schedule_near(rng, users, status):
+    """Segments that follow each user's own statuses, shifted by up to
+    two minutes either way, their names in any case, some left out (the
+    gaps are unscheduled) and some named Meeting; never overlapping."""
+    rows = []
+    for u in users:
+        t = None
+        for r in status:
+            if r["username"] != u or not r["status"] or not r["end"]:
+                continue
+            s = ms(r["start"]) + rng.randrange(-120, 121) * 1000
+            e = ms(r["end"]) + rng.randrange(-120, 121) * 1000
+            if t is not None:
+                s = max(s, t)
+            if e <= s or rng.random() < 0.15:
+                continue
+            name = r["status"]
+            act = rng.choice(["Work", "work", "WORK"]) if \
+                r["status_type"] in ("ROUTABLE", "OFFLINE") else \
+                rng.choice([name, name.lower(), name.upper(), "Meeting"])
+            rows.append((u, s, e, act))
+            t = e
     return rows
 
 def write_schedule(path, rows):
@@ -228,11 +254,12 @@ for seed in (3, 8):
     rng = random.Random(seed)
     lo = min(e["time"] for e in events)
     hi = max(e["time"] for e in events)
-    sched = schedule_for(rng, users[:-2] + ["ghost.one", "ghost.two"],
-                         lo // HOUR * HOUR, hi + HOUR)
+    status = list(csv.DictReader(io.StringIO(run(["status", day]))))
+    sched = schedule_near(rng, users[:3], status) + \
+        schedule_for(rng, users[3:-2] + ["ghost.one", "ghost.two"],
+                     lo // HOUR * HOUR, hi + HOUR)
     sfile = "%s/sched.%d.csv" % (d, seed)
     write_schedule(sfile, sched)
-    status = list(csv.DictReader(io.StringIO(run(["status", day]))))
     for hourly in (False, True):
         for threshold in (0, 5 * MIN):
             args = (["-i", "1h"] if hourly else []) + \
