@@ -149,16 +149,24 @@ fields_cmp(const char *const *a, const char *const *b)
 	return 0;
 }
 
-/* The -g values of what agent a shows now (its last snapshot). */
+/*
+ * The -g values of what agent a shows: its last snapshot, or before it
+ * has one, that of the event it is being given (its first).
+ */
 static void
-fields_of(const struct agent *a, const char **f)
+fields_of(const struct view *v, const struct agent *a, const char **f)
 {
+	const struct event *ev = v->engine->applying;
+	const struct snapshot *s = a->last;
 	size_t i;
 
+	if (s == NULL && ev != NULL && ev->cur.present &&
+	    strcmp(ev->agent_arn, a->arn) == 0)
+		s = &ev->cur;
 	memset(f, 0, MAX_KEYS * sizeof(*f));
-	for (i = 0; a != NULL && i < group_nkeys() && i < MAX_KEYS; i++)
+	for (i = 0; i < group_nkeys() && i < MAX_KEYS; i++)
 		if (!group_key_is_agent(i))
-			f[i] = group_key_value(i, a->last);
+			f[i] = group_key_value(i, s);
 }
 
 static struct tally *
@@ -226,7 +234,7 @@ add_piece(struct view *v, struct agent *a, const void *arg, int64_t start,
 	size_t s;
 
 	(void)ended_by;
-	fields_of(a, field);
+	fields_of(v, a, field);
 	t = tally_get(PART(v, a), bucket_of(start), field);
 	for (s = 0; s < NSUMS; s++)
 		if (mask & BIT(s))
@@ -350,7 +358,7 @@ credit(struct view *v, struct agent *a, int64_t t)
 			if (!p->excepted && end > cross) {
 				const char *field[MAX_KEYS];
 
-				fields_of(a, field);
+				fields_of(v, a, field);
 				tally_get(p, bucket_of(cross),
 				    field)->sum[A_EXCEPTIONS]++;
 				p->excepted = 1;
@@ -743,7 +751,7 @@ adherence_event(struct view *v, struct agent *a, const struct event *ev,
 	if (!in_order || !touch(v, a))
 		return;
 	evaluate(v, a);
-	fields_of(a, field);
+	fields_of(v, a, field);
 	(void)tally_get(p, bucket_of(ev->time), field);
 }
 

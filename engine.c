@@ -377,9 +377,11 @@ apply(struct engine *e, struct event *ev, const char *file, uint64_t line)
 	} else if (a->username == NULL)
 		a->username = xstrdup(ev->cur.present ? ev->cur.username :
 		    prev ? prev->username : NULL);
+	e->applying = ev;
 	for (v = e->views; v < e->views + e->nviews; v++)
 		if (v->ops->event != NULL)
 			v->ops->event(v, a, ev, prev, in_order);
+	e->applying = NULL;
 	if (!in_order) {
 		event_free(ev);
 		return;

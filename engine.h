@@ -154,6 +154,7 @@ struct engine {
 	struct counts	*counts;
 	int64_t		 clock;
 	int64_t		 start_clock;	/* the clock the -S state left, or -1 */
+	const struct event *applying;	/* the event the views are given */
 	int64_t		 as_of;
 	/* -w: events held in a heap on (EventTimestamp, input order) */
 	int64_t		 window;	/* 0 without -w */
