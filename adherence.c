@@ -34,6 +34,7 @@
 #include "engine.h"
 
 #define MAX_KEYS	16
+#define TIME_LIMIT	((int64_t)1 << 50)	/* ms; beyond the year 9999 */
 
 static const char *const metric_columns[] = {
 	"bucket_start", "scheduled_s", "in_adherence_s",
@@ -335,6 +336,9 @@ credit(struct view *v, struct agent *a, int64_t t)
 
 	while (p->started && p->credited < t) {
 		if ((seg = current(p)) == NULL) {
+			/* a stretch ends with its segment (or a schedule
+			   read again without it) */
+			stretch_end(v, a, p->credited);
 			end = t;
 			if (p->sched != NULL && p->next < p->sched->nseg &&
 			    p->sched->seg[p->next].start < t)
@@ -377,9 +381,9 @@ evaluate(struct view *v, struct agent *a)
 	struct adherence_part *p = PART(v, a);
 	const struct segment *seg;
 
-	if (!p->started || (seg = current(p)) == NULL)
+	if (!p->started)
 		return;
-	if (adheres(p, seg))
+	if ((seg = current(p)) == NULL || adheres(p, seg))
 		stretch_end(v, a, p->credited);
 	else
 		stretch_begin(v, a, seg, p->credited);
@@ -937,8 +941,13 @@ adherence_load(void *part, json_t *o, struct loader *l)
 		return -1;
 	if (!json_is_null(json_object_get(j, "out_since")) &&
 	    (state_int(l, j, "out_since", &p->out_since) == -1 ||
-	    p->out_activity == NULL))
+	    p->out_activity == NULL || p->out_since <= -TIME_LIMIT ||
+	    p->out_since >= TIME_LIMIT || p->out_since > p->credited))
 		return state_bad(l, "adherence out_since");
+	/* INT64_MIN: accounted from the start, before any segment */
+	if (p->credited != INT64_MIN && (p->credited <= -TIME_LIMIT ||
+	    p->credited >= TIME_LIMIT))
+		return state_bad(l, "adherence credited");
 	p->published = p->out_since != NO_TIME;
 	json_array_foreach(json_object_get(j, "tallies"), i, x)
 		if (load_tally(l, p, x) == -1)
