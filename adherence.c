@@ -628,7 +628,9 @@ write_bucket(struct view *v, int64_t b, int64_t hi)
 				    &ngroups);
 			tally_free(&p->v[k]);
 		}
-		memmove(&p->v[j], &p->v[k], (p->n - k) * sizeof(*p->v));
+		if (k > j)
+			memmove(&p->v[j], &p->v[k], (p->n - k) *
+			    sizeof(*p->v));
 		p->n -= k - j;
 	}
 	if (bucket_enabled()) {
