@@ -331,9 +331,10 @@ write_tile(FILE *fp, const struct tile *t)
 	}
 	if (t->out >= 0) {
 		out_hms(buf, sizeof(buf), t->out);
-		fprintf(fp, "<p class=\"adherence\">scheduled: ");
+		/* the time first: a long activity name is cut, not it */
+		fprintf(fp, "<p class=\"adherence\">out %s of ", buf);
 		bdi(fp, t->scheduled != NULL ? t->scheduled : "");
-		fprintf(fp, ", out %s</p>\n", buf);
+		fprintf(fp, "</p>\n");
 	}
 	if (!t->in && t->has_last) {
 		/* the time of day of the ISO 8601 text, in the -z zone */

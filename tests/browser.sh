@@ -154,7 +154,9 @@ wallboard() {
 	fi
 }
 
-wallboard wallboard "$shift_in"
+wallboard wallboard "$shift_in" -A samples/shift-schedule.csv
+wallboard wallboard-adherence-break "$shift_in" -A samples/shift-schedule.csv \
+    -t 2026-11-04T06:16:00Z
 python3 samples/gen.py --seed 3 --agents 40 --hours 2 --rich-contacts \
     >"$tmp/day.ndjson"
 # the board at the first Error of the day, and with everyone silent

@@ -101,8 +101,8 @@ def expect(row):
         "in_acw": int(row["in_acw"] or 0),
         "silent": hms(silent) if inn and silent is not None and
         silent > SILENT_MS else None,
-        "adherence": None if out is None else "scheduled: %s, out %s" %
-        (row["scheduled_activity"], hms(out)),
+        "adherence": None if out is None else "out %s of %s" %
+        (hms(out), row["scheduled_activity"]),
         "sort": (raw["routing_profile"] == "", raw["routing_profile"],
                  RANKS.index(rank),
                  0 if rank == "out" else -(key if key is not None else -1),
