@@ -90,7 +90,6 @@ static struct {
 	int64_t			 from;
 	int64_t			 due;
 	unsigned char		*taken;
-	size_t			 ntaken;
 } run;
 
 /* Columns ------------------------------------------------------------ */
@@ -430,7 +429,6 @@ sync(struct view *v)
 	(void)schedule_agents(&n);
 	if ((run.taken = calloc(n + 1, 1)) == NULL)
 		fatal_oom();
-	run.ntaken = n;
 	for (i = 0; i < e->nagents; i++)
 		link(PART(v, e->order[i]), e->order[i]);
 }

@@ -6,7 +6,9 @@
  * open rows and saved again (state_save), as a run with -S does around
  * its input.  The files live
  * in a directory of their own under /dev/shm (else $TMPDIR or /tmp), so
- * the fsync of a save costs nothing.
+ * the fsync of a save costs nothing.  The sample schedule is loaded as
+ * -A would (when the harness runs from the top of the tree), so that
+ * the adherence view's part of the state is read and written too.
  *
  * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
@@ -45,6 +47,7 @@ int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *base = "/dev/shm";
+	char why[512];
 
 	(void)argc;
 	(void)argv;
@@ -57,17 +60,21 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	atexit(cleanup);
 	if ((devnull = fopen("/dev/null", "w")) == NULL)
 		err(1, "/dev/null");
+	if (schedule_load("samples/shift-schedule.csv", why, sizeof(why)) ==
+	    -1)
+		warnx("no schedule, adherence left out: %s", why);
 	return 0;
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/* in the driver's order; with -S every one of them runs */
+	/* with -S every one of them runs; adherence last, so that the
+	   mode bytes of older seeds keep their meaning */
 	static const struct view_ops *const tables[] = {
 		&events_view, &acw_view, &status_view, &activity_view,
 		&summary_view, &alert_view, &now_view, &contacts_view,
-		&sessions_view
+		&sessions_view, &adherence_view
 	};
 	const size_t ntables = sizeof(tables) / sizeof(tables[0]);
 	const char *const *columns;

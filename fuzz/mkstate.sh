@@ -3,8 +3,9 @@
 # in the tree writes from samples/ (so they follow its current format).
 #
 # usage: sh fuzz/mkstate.sh OUTDIR
-# Each file is a mode byte (the command: 0 events, 1 acw, 2 status,
-# 3 activity, 4 summary, 5 contacts, 6 sessions) and a state file.
+# Each file is a mode byte (the command, fuzz_state.c's table: 0 events,
+# 1 acw, 2 status, 3 activity, 4 summary, 5 alert, 6 now, 7 contacts,
+# 8 sessions, 9 adherence) and a state file.
 
 out=${1:?usage: mkstate.sh OUTDIR}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,10 +13,10 @@ mkdir -p "$out" || exit 1
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mkstate.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-# seed NAME MODE COMMAND INPUT
+# seed NAME MODE COMMAND INPUT [OPTIONS]
 seed() {
 	rm -f "$tmp/state"
-	"$top/agentev" -S "$tmp/state" "$3" "$4" >/dev/null 2>&1
+	"$top/agentev" -S "$tmp/state" $5 "$3" "$4" >/dev/null 2>&1
 	[ -s "$tmp/state" ] || return 0
 	{ printf "\\$(printf '%03o' "$2")"; cat "$tmp/state"; } >"$out/$1"
 }
@@ -27,6 +28,8 @@ seed shift-activity 3 activity "$top/samples/shift.ndjson"
 seed broken-summary 4 summary "$top/samples/broken.ndjson"
 head -n 60 "$top/samples/shift.ndjson" >"$tmp/part"
 seed shift-part-events 0 events "$tmp/part"
-seed shift-part-contacts 5 contacts "$tmp/part"
-seed shift-part-sessions 6 sessions "$tmp/part"
+seed shift-part-contacts 7 contacts "$tmp/part"
+seed shift-part-sessions 8 sessions "$tmp/part"
+seed shift-part-adherence 9 adherence "$tmp/part" \
+    "-A $top/samples/shift-schedule.csv -i 15m"
 echo "mkstate: $(ls "$out" | wc -l) state files in $out"
