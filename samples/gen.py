@@ -11,6 +11,10 @@ sessions.csv) from its own ground truth, so a tool reading the events can be
 checked against it.  --rich-contacts adds calls with several holds, tasks with
 several pauses, calls abandoned while ringing and calls that fail after
 connecting (without it the events are those of earlier versions).
+--schedule FILE also writes a schedule for the day (CSV of username,
+activity, start, end, team) made from what the agents did, and with
+--expect-dir the adherence truth (adherence.csv, adherence-stretches.csv,
+adherence-alert.csv); the events stay the same.
 
 Same seed and arguments give byte-identical output.  Python 3 standard
 library only.
@@ -203,6 +207,7 @@ class World:
         self.contact_rows = []
         self.session_rows = []
         self.open_contacts = []       # (agent, contact) at the end
+        self.hidden = []              # (agent index, status start, reveal)
         self.clock = None             # the newest EventTimestamp written
 
     def make_varied(self, rng):
@@ -512,6 +517,8 @@ class Agent:
         self.last_emit = t
         self.next_heartbeat = t + HEARTBEAT_PERIOD + self.rng.randint(0, 250)
         if event_type == "HEART_BEAT":
+            if self.hidden_pending:     # a change this heartbeat reveals
+                self.world.hidden.append((self.index, self.status_start, t))
             self.hidden_pending = False
         self.out.append((t, self.index, line, self.force_dup))
         self.force_dup = None
@@ -1188,9 +1195,11 @@ def setattr_action(obj, name, value):
 
 # --- output ----------------------------------------------------------------
 
-def write_events(agents, seed, dup_rate, out):
+def write_events(agents, seed, dup_rate, out, log=None):
     """Merge the agents' events in time order and write them, delivering
-    some twice (right after, or a few minutes later in the stream)."""
+    some twice (right after, or a few minutes later in the stream).  With
+    a list as log, append (EventTimestamp, agent index) of each line, in
+    the order written."""
     rng = random.Random("agentev:%s:duplicates" % seed)
     later = []            # (due time, sequence, line)
     sequence = 0
@@ -1198,13 +1207,18 @@ def write_events(agents, seed, dup_rate, out):
     size = 0
     count = 0
     clock = None
-    for t, _, line, forced in heapq.merge(*(a.run() for a in agents)):
+    for t, index, line, forced in heapq.merge(*(a.run() for a in agents)):
         clock = t
         while later and later[0][0] <= t:
-            buffer.append(heapq.heappop(later)[2])
+            due, _, dup, dup_time, dup_index = heapq.heappop(later)
+            buffer.append(dup)
             count += 1
+            if log is not None:
+                log.append((dup_time, dup_index))
         buffer.append(line)
         count += 1
+        if log is not None:
+            log.append((t, index))
         size += len(line)
         r = rng.random()
         mode = forced
@@ -1213,17 +1227,22 @@ def write_events(agents, seed, dup_rate, out):
         if mode == "next":
             buffer.append(line)
             count += 1
+            if log is not None:
+                log.append((t, index))
         elif mode == "later":
             due = t + rng.randint(2 * MINUTE, 8 * MINUTE)
-            heapq.heappush(later, (due, sequence, line))
+            heapq.heappush(later, (due, sequence, line, t, index))
             sequence += 1
         if size > 1 << 20:
             out.write(("\n".join(buffer) + "\n").encode("utf-8"))
             buffer = []
             size = 0
     while later:
-        buffer.append(heapq.heappop(later)[2])
+        due, _, dup, dup_time, dup_index = heapq.heappop(later)
+        buffer.append(dup)
         count += 1
+        if log is not None:
+            log.append((dup_time, dup_index))
     if buffer:
         out.write(("\n".join(buffer) + "\n").encode("utf-8"))
     return count, clock
@@ -1248,6 +1267,268 @@ def write_csv(path, header, rows):
             f.write(line + b"\n")
 
 
+
+# --- schedules and adherence (--schedule) -----------------------------------
+#
+# The schedule is made after the simulation, from what each agent did, so
+# the events are the same with or without it: Work over each session
+# (starting a few minutes early or late, the last one running past the
+# LOGOUT), the agent's own Break, Lunch and Training moved by a few
+# minutes (some written in another case, some Training as a Meeting no
+# status has), one break the agent never takes (it stays Available, and
+# nothing happens at the break's boundaries), one agent left without a
+# schedule and two scheduled usernames that never log in.  No boundary
+# falls where the events hide a status change (between a lost
+# STATE_CHANGE and the heartbeat that reveals it), where what a reader of
+# the events can know differs from what happened.
+#
+# The truth follows the rules of agentev's adherence table (its manual):
+# up to the clock (the newest EventTimestamp), an agent is logged out
+# before its first event and outside its sessions; in a Work segment it
+# adheres with a ROUTABLE status, in another with the status of that
+# name, any case; a stretch out of adherence is a run within one segment.
+
+SCHEDULE_HEADER = "username,activity,start,end,team"
+
+
+def schedule_time(ms, rng):
+    """ISO 8601 of a whole-second time, sometimes with a +01:00 offset."""
+    if rng.random() < 0.15:
+        return time.strftime("%Y-%m-%dT%H:%M:%S+01:00",
+                             time.gmtime(ms // 1000 + 3600))
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ms // 1000))
+
+
+def make_schedule(world, agents, seed):
+    """[(username, start, end, activity)] in file order."""
+    rng = random.Random("agentev:%s:schedule" % seed)
+    rows, per = [], {}
+    for r in world.status_rows:
+        end = parse_iso(r[5]) if r[5] else world.clock
+        per.setdefault(r[1], []).append((parse_iso(r[4]), end, r[2]))
+    hidden = {}
+    for index, start, reveal in world.hidden:
+        hidden.setdefault(agents[index].username, []).append(
+            (start, reveal))
+    skipped = False
+    for agent in agents[:-1]:            # the last one has no schedule
+        spans = sorted(per.get(agent.username, []))
+        if not spans:
+            continue
+        segs = []
+        # sessions: runs of touching status rows
+        sessions = []
+        for s, e, name in spans:
+            if sessions and sessions[-1][1] == s:
+                sessions[-1][1] = e
+                sessions[-1][2].append((s, e, name))
+            else:
+                sessions.append([s, e, [(s, e, name)]])
+        for k, (s, e, inner) in enumerate(sessions):
+            start = s // MINUTE * MINUTE + rng.choice((-5, -2, 0, 3, 6)) * \
+                MINUTE
+            end = e // MINUTE * MINUTE + rng.choice((-4, 0, 2)) * MINUTE
+            if k == len(sessions) - 1:
+                end = e + 15 * MINUTE    # past the LOGOUT
+            t = start
+            for a, b, name in inner:
+                if name not in ("Break", "Lunch", "Training") or \
+                        rng.random() < 0.15:
+                    if name == "Available" and not skipped and \
+                            b - a > 40 * MINUTE and a + 10 * MINUTE >= t:
+                        # the break never taken: Available throughout
+                        x = (a + 15 * MINUTE) // MINUTE * MINUTE
+                        segs.append((t, x, rng.choice(("Work", "work"))))
+                        segs.append((x, x + 10 * MINUTE, "Break"))
+                        t = x + 10 * MINUTE
+                        skipped = True
+                    continue
+                x = max(t, a // MINUTE * MINUTE + rng.randint(-3, 3) * MINUTE)
+                y = b // MINUTE * MINUTE + rng.randint(-3, 3) * MINUTE
+                if y <= x:
+                    continue
+                act = rng.choice((name, name, name.lower(), name.upper()))
+                if name == "Training" and rng.random() < 0.3:
+                    act = "Meeting"
+                if x > t:
+                    segs.append((t, x, rng.choice(("Work", "Work", "WORK"))))
+                segs.append((x, y, act))
+                t = y
+            if end > t:
+                segs.append((t, end, "Work"))
+        # move a boundary out of a hidden change's window, to its reveal
+        moved = []
+        for a, b, act in segs:
+            for s, reveal in hidden.get(agent.username, ()):
+                if s < a <= reveal:
+                    a = reveal + SECOND
+                if s < b <= reveal:
+                    b = reveal + SECOND
+            a, b = a // SECOND * SECOND, b // SECOND * SECOND
+            if moved and a < moved[-1][2]:
+                a = moved[-1][2]
+            if b > a:
+                moved.append((agent.username, a, b, act))
+        rows.extend(moved)
+    first = min(r[1] for r in rows) if rows else world.start
+    for name, offset in (("ghost.one", HOUR), ("ghost.two", 3 * HOUR)):
+        rows.append((name, first + offset, first + offset + 2 * HOUR,
+                     "Work"))
+        rows.append((name, first + offset + 2 * HOUR,
+                     first + offset + 2 * HOUR + 15 * MINUTE, "Break"))
+    return rows
+
+
+def write_schedule(path, rows, seed):
+    rng = random.Random("agentev:%s:schedule-times" % seed)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(SCHEDULE_HEADER + "\n")
+        for user, s, e, act in rows:
+            f.write(",".join(csv_field(x) for x in (
+                user, act, schedule_time(s, rng), schedule_time(e, rng),
+                "team %d" % (len(user) % 3))) + "\n")
+
+
+def parse_duration_ms(text):
+    """90s, 5m, 1h30m, ... in milliseconds."""
+    units = {"ms": 1, "s": SECOND, "m": MINUTE, "h": HOUR, "d": 24 * HOUR}
+    parts = re.findall(r"(\d+)(ms|s|m|h|d)", text)
+    if not parts or "".join(n + u for n, u in parts) != text:
+        raise argparse.ArgumentTypeError("not a duration: %r" % text)
+    return sum(int(n) * units[u] for n, u in parts)
+
+
+def ratio_text(num, den):
+    if den == 0:
+        return ""
+    q = (2 * num * 10000 + den) // (2 * den)
+    return "%d.%04d" % divmod(q, 10000)
+
+
+def adherence_truth(world, agents, log, sched, threshold, rule):
+    """The adherence rows, the stretches and the alert rows."""
+    clock = world.clock
+    first, order = {}, []
+    for t, index in log:
+        if index not in first:
+            first[index] = t
+            order.append(index)
+    # the clock values agentev moves through: the running maximum
+    ticks, top = [], None
+    for t, _ in log:
+        if top is None or t > top:
+            top = t
+            ticks.append(t)
+    by_user = {}
+    for user, s, e, act in sched:
+        by_user.setdefault(user, []).append((s, e, act))
+    status = {}
+    for r in world.status_rows:
+        end = parse_iso(r[5]) if r[5] else clock
+        status.setdefault(r[1], []).append((parse_iso(r[4]), end, r[2],
+                                            r[3]))
+
+    reveals = {}                        # (user, status start): reveal
+    for index, start, reveal in world.hidden:
+        reveals[(agents[index].username, start)] = reveal
+
+    def first_tick_after(x, floor):
+        for t in ticks:
+            if t > x and t >= floor:
+                return t
+        return None
+
+    rows, stretches, alerts = [], [], []
+    keys = [("a", agents[i]) for i in order] + [
+        ("u", u) for u in dict.fromkeys(x[0] for x in sched)
+        if u not in {agents[i].username for i in order}]
+    for kind, who in keys:
+        user = who.username if kind == "a" else who
+        f = first[who.index] if kind == "a" else clock
+        segs = sorted(by_user.get(user, []))
+        mine = [(max(s, f), e, n, ty) for s, e, n, ty in
+                status.get(user, []) if e > max(s, f)] if kind == "a" else []
+        cuts = {f, clock} | {x for s, e, _ in segs for x in (s, e)} | \
+            {x for s, e, _, _ in mine for x in (s, e)}
+        cuts = sorted(c for c in cuts if c <= clock)
+        if kind == "u":
+            cuts = sorted({c for s, e, _ in segs for c in (s, e)
+                           if c <= clock} | {clock})
+        sums = dict.fromkeys(("sch", "in", "out", "pres", "uns", "exc"), 0)
+        run = None                      # [segment, start, end]
+        done = []
+        for t0, t1 in zip(cuts, cuts[1:]):
+            st = next(((n, ty) for s, e, n, ty in mine if s <= t0 < e), None)
+            seg = next((k for k, (s, e, _) in enumerate(segs)
+                        if s <= t0 < e), None)
+            if seg is None:
+                if st:
+                    sums["uns"] += t1 - t0
+                if run:
+                    done.append(run)
+                    run = None
+                continue
+            act = segs[seg][2]
+            ok = st is not None and (st[1] == "ROUTABLE"
+                                     if act.lower() == "work"
+                                     else st[0].lower() == act.lower())
+            sums["sch"] += t1 - t0
+            sums["in" if ok else "out"] += t1 - t0
+            if st:
+                sums["pres"] += t1 - t0
+            if run and (ok or run[0] != seg):
+                done.append(run)
+                run = None
+            if not ok:
+                if run is None:
+                    run = [seg, t0, t1]
+                run[2] = t1
+        if run:
+            done.append(run)
+        for seg, s, e in done:
+            if e - s > threshold:
+                sums["exc"] += 1
+            if kind != "a":
+                continue
+            act = segs[seg][2]
+            is_open = e == clock and segs[seg][1] > clock
+            stretches.append([who.arn, user, act, iso(s),
+                              "" if is_open else iso(e)])
+            if e <= f:
+                continue                # before the agent was seen
+            since = segs[seg][0] if s < f else s
+            # a change the events hid is known only at its reveal
+            c = first_tick_after(since + threshold,
+                                 max(f, reveals.get((user, s), f)))
+            hidden_end = reveals.get((user, e))
+            if c is None or not (is_open or e - since > threshold or
+                                 (hidden_end is not None and
+                                  c <= hidden_end)):
+                continue
+            alerts.append([iso(c), who.arn, user, rule, "RAISED", act,
+                           iso(since), seconds_text(c - since)])
+            if not is_open:
+                alerts.append([iso(e), who.arn, user, rule, "CLEARED", act,
+                               iso(since), seconds_text(e - since)])
+        rows.append([who.arn if kind == "a" else "", user, "",
+                     seconds_text(sums["sch"]), seconds_text(sums["in"]),
+                     seconds_text(sums["out"]),
+                     ratio_text(sums["in"], sums["sch"]),
+                     seconds_text(sums["pres"]), seconds_text(sums["uns"]),
+                     ratio_text(sums["pres"] + sums["uns"], sums["sch"]),
+                     str(sums["exc"])])
+    return rows, stretches, alerts
+
+
+def write_rows(path, header, rows):
+    """CSV rows in the order given (write_csv sorts)."""
+    with open(path, "wb") as f:
+        f.write(header.encode("ascii") + b"\n")
+        for row in rows:
+            f.write((",".join(csv_field(x) for x in row) + "\n")
+                    .encode("utf-8"))
+
+
 def main():
     p = argparse.ArgumentParser(
         description="Generate a deterministic day of Amazon Connect agent "
@@ -1266,6 +1547,15 @@ def main():
                    default="random",
                    help="shift: the fixed four-agent sample of samples/ "
                    "(ignores --agents and --hours)")
+    p.add_argument("--schedule", metavar="FILE",
+                   help="also write a schedule for the day (CSV), and with "
+                   "--expect-dir adherence.csv, adherence-stretches.csv and "
+                   "adherence-alert.csv")
+    p.add_argument("--adherence-alert", metavar="DURATION",
+                   type=parse_duration_ms, default=None,
+                   help="the threshold of adherence-alert.csv and of "
+                   "adherence.csv's exceptions (default 5m for the alert "
+                   "rows, every stretch for the exceptions)")
     p.add_argument("--varied", action="store_true",
                    help="events as varied as can be: every agent has "
                    "routing profiles of its own (from 48 queues), up to "
@@ -1284,9 +1574,13 @@ def main():
                       args.start + int(args.hours * HOUR), args.rich_contacts,
                       args.varied)
         agents = random_agents(world, args.seed, args.agents, args.hours)
+    log = [] if args.schedule else None
     _, world.clock = write_events(agents, args.seed, args.dup_rate,
-                                  sys.stdout.buffer)
+                                  sys.stdout.buffer, log)
     sys.stdout.buffer.flush()
+    if args.schedule:
+        sched = make_schedule(world, agents, args.seed)
+        write_schedule(args.schedule, sched, args.seed)
 
     if args.expect_dir:
         os.makedirs(args.expect_dir, exist_ok=True)
@@ -1307,6 +1601,28 @@ def main():
                   "agent_arn,username,login,logout,duration_s,ended_by,"
                   "first_status,contacts_handled,first_event,bucket_start",
                   world.session_rows)
+        if args.schedule:
+            given = args.adherence_alert
+            threshold = given or 0
+            text = sys.argv[sys.argv.index("--adherence-alert") + 1] \
+                if given is not None else "5m"
+            rows, stretches, _ = adherence_truth(
+                world, agents, log, sched, threshold, "")
+            _, _, alerts = adherence_truth(
+                world, agents, log, sched,
+                given if given is not None else 5 * MINUTE,
+                "adherence>" + text)
+            write_rows(os.path.join(args.expect_dir, "adherence.csv"),
+                       "agent_arn,username,bucket_start,scheduled_s,"
+                       "in_adherence_s,out_of_adherence_s,adherence,"
+                       "logged_in_scheduled_s,unscheduled_s,conformance,"
+                       "exceptions", rows)
+            write_csv(os.path.join(args.expect_dir,
+                                   "adherence-stretches.csv"),
+                      "agent_arn,username,activity,start,end", stretches)
+            write_csv(os.path.join(args.expect_dir, "adherence-alert.csv"),
+                      "time,agent_arn,username,rule,state,subject,since,"
+                      "value", alerts)
 
 
 if __name__ == "__main__":
