@@ -209,6 +209,8 @@ int	 memo_scan(struct memo_rec *, const char *, size_t);
 void	 memo_keep(const struct memo_rec *, const char *,
 	    const struct event *);
 void	 memo_drop(void);
+const struct snapshot *memo_find(enum memo_part, const char *, size_t);
+int	 memo_enabled(void);
 
 /* parse.c */
 void	 parse_value(const char *, size_t, const struct origin *,

@@ -417,6 +417,28 @@ lookup(enum memo_part kind, const char *buf, const struct memo_span *s)
 	return e->snap;
 }
 
+/*
+ * What the memo knows of the n bytes at p as a part of kind, or NULL; for
+ * parse.c's fast path, which finds its own spans.  What it points to lives
+ * until the next memo_scan on this thread.
+ */
+const struct snapshot *
+memo_find(enum memo_part kind, const char *p, size_t n)
+{
+	struct memo_span s = { 0, n, NULL };
+
+	if (!memo_on)
+		return NULL;
+	return lookup(kind, p, &s);
+}
+
+/* Whether the memo (and with it the fast path) is on. */
+int
+memo_enabled(void)
+{
+	return memo_on;
+}
+
 /* Copy the record into memo.buf with "{}" for each span that hit. */
 static int
 reduce(struct memo_rec *mr, const char *buf, size_t len)
