@@ -25,11 +25,14 @@
  */
 
 #include <ctype.h>
-
 #include <stdlib.h>
 #include <string.h>
 
 #include "agentev.h"
+
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
 
 #define MAX_DEPTH	1024
 
@@ -311,28 +314,189 @@ resync_point(const struct framer *f, char c)
 	return c == '{' && (f->line_start || f->prev == '}');
 }
 
-/* Skip the bytes that cannot change the state; most of the input. */
+/*
+ * The first byte at or after p (before end) that matters inside a string
+ * ('"', '\\', '\n'), or inside an object or array (those and the
+ * brackets, but not '\\'); end when there is none.  Sixteen bytes at a
+ * time where the compiler has SSE2.
+ */
+static size_t
+next_stop(const char *buf, size_t p, size_t end, int in_string)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+	const __m128i quote = _mm_set1_epi8('"'), nl = _mm_set1_epi8('\n');
+	const __m128i bs = _mm_set1_epi8('\\'), lower = _mm_set1_epi8(0x20);
+	const __m128i open = _mm_set1_epi8('{'), close = _mm_set1_epi8('}');
+	__m128i v, m;
+	int bits;
+
+	for (; end - p >= 16; p += 16) {
+		v = _mm_loadu_si128((const void *)(buf + p));
+		m = _mm_or_si128(_mm_cmpeq_epi8(v, quote),
+		    _mm_cmpeq_epi8(v, nl));
+		if (in_string)
+			m = _mm_or_si128(m, _mm_cmpeq_epi8(v, bs));
+		else {
+			/* '[' and ']' are '{' and '}' without 0x20 */
+			v = _mm_or_si128(v, lower);
+			m = _mm_or_si128(m, _mm_or_si128(
+			    _mm_cmpeq_epi8(v, open), _mm_cmpeq_epi8(v, close)));
+		}
+		if ((bits = _mm_movemask_epi8(m)) != 0)
+			return p + (size_t)__builtin_ctz((unsigned)bits);
+	}
+#endif
+	if (in_string)
+		while (p < end && buf[p] != '"' && buf[p] != '\\' &&
+		    buf[p] != '\n')
+			p++;
+	else
+		while (p < end && !value_stops[(unsigned char)buf[p]])
+			p++;
+	return p;
+}
+
+#if defined(__SSE2__) && defined(__GNUC__)
+/*
+ * The 64 bytes at s as bit masks: quotes; backslashes and newlines; and
+ * brackets.
+ */
+static void
+block_masks(const char *s, uint64_t *quote, uint64_t *stop,
+    uint64_t *bracket)
+{
+	const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+	const __m128i nl = _mm_set1_epi8('\n'), lower = _mm_set1_epi8(0x20);
+	const __m128i open = _mm_set1_epi8('{'), close = _mm_set1_epi8('}');
+	__m128i v, w;
+	int k;
+
+	*quote = *stop = *bracket = 0;
+	for (k = 0; k < 4; k++) {
+		v = _mm_loadu_si128((const void *)(s + 16 * k));
+		w = _mm_or_si128(v, lower);
+		*quote |= (uint64_t)(unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(v, q)) << 16 * k;
+		*stop |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_cmpeq_epi8(v, bs), _mm_cmpeq_epi8(v, nl))) << 16 * k;
+		*bracket |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_cmpeq_epi8(w, open), _mm_cmpeq_epi8(w, close))) <<
+		    16 * k;
+	}
+}
+
+/* Bit i of the result: whether an odd number of bits 0..i of x are set. */
+static uint64_t
+prefix_xor(uint64_t x)
+{
+	x ^= x << 1;
+	x ^= x << 2;
+	x ^= x << 4;
+	x ^= x << 8;
+	x ^= x << 16;
+	x ^= x << 32;
+	return x;
+}
+
+/*
+ * Inside a value, 64 bytes at a time: which bytes are in strings follows
+ * from the quotes alone while there is no backslash, so only the brackets
+ * outside strings are looked at one by one.  A block stops at a backslash
+ * or a newline (skip_plain and scan take those), and at a bracket that
+ * ends the value, does not match or nests too deep.  Returns where it
+ * stopped.
+ */
+static size_t
+skip_blocks(struct framer *f, size_t p)
+{
+	uint64_t quote, stop, bracket, valid, bits;
+	unsigned lim, i;
+	int in_string;
+	char c;
+
+	if (f->line_start && f->buf[p] == '{')
+		return p;
+	while ((f->mode == M_VALUE || f->mode == M_STRING) &&
+	    f->len - p >= 64) {
+		in_string = f->mode == M_STRING;
+		block_masks(f->buf + p, &quote, &stop, &bracket);
+		lim = stop ? (unsigned)__builtin_ctzll(stop) : 64;
+		valid = lim == 64 ? ~(uint64_t)0 : ((uint64_t)1 << lim) - 1;
+		bits = prefix_xor(quote);
+		if (in_string)
+			bits = ~bits;
+		for (bits = bracket & ~bits & valid; bits; bits &= bits - 1) {
+			i = (unsigned)__builtin_ctzll(bits);
+			c = f->buf[p + i];
+			if (c == '{' || c == '[') {
+				if (f->depth >= MAX_DEPTH) {
+					f->mode = M_VALUE;
+					return p + i;
+				}
+				(void)push(f, c);
+			} else if (f->depth <= 1 || ((f->stack[(f->depth - 1) /
+			    8] >> ((f->depth - 1) % 8)) & 1) != (c == ']')) {
+				/* scan ends the value, or finds the mismatch */
+				f->mode = M_VALUE;
+				return p + i;
+			} else
+				f->depth--;
+		}
+		if (__builtin_popcountll(quote & valid) & 1)
+			f->mode = in_string ? M_VALUE : M_STRING;
+		p += lim;
+		if (lim < 64)
+			break;
+	}
+	return p;
+}
+#endif
+
+/*
+ * Inside a value, go over strings and the nesting of brackets here, which
+ * is most of the input, and stop at what scan must see: a backslash, a
+ * newline, the bracket that ends the value, a bracket that does not match
+ * or nests too deep, a '{' that begins a line.
+ */
 static void
 skip_plain(struct framer *f)
 {
-	const char *start = f->buf + f->pos, *end = f->buf + f->len, *q, *x;
-	size_t p = f->pos;
+	size_t p = f->pos, was = f->pos;
+	char c;
 
-	if (f->mode == M_STRING) {
-		/* strings are most of the input: let memchr do the walking */
-		if ((q = memchr(start, '"', (size_t)(end - start))) == NULL)
-			q = end;
-		if ((x = memchr(start, '\\', (size_t)(q - start))) != NULL)
-			q = x;
-		if ((x = memchr(start, '\n', (size_t)(q - start))) != NULL)
-			q = x;
-		p = (size_t)(q - f->buf);
-	} else if (f->mode == M_VALUE) {
-		while (p < f->len && !value_stops[(unsigned char)f->buf[p]])
+#if defined(__SSE2__) && defined(__GNUC__)
+	p = skip_blocks(f, p);
+#endif
+	while (p < f->len) {
+		if (f->mode == M_STRING) {
+			if ((p = next_stop(f->buf, p, f->len, 1)) == f->len ||
+			    f->buf[p] != '"')
+				break;
+			f->mode = M_VALUE;
 			p++;
-	} else
-		return;
-	if (p > f->pos) {
+			continue;
+		}
+		if (f->mode != M_VALUE ||
+		    (p = next_stop(f->buf, p, f->len, 0)) == f->len)
+			break;
+		c = f->buf[p];
+		if (c == '"')
+			f->mode = M_STRING;
+		else if (c == '{' || c == '[') {
+			if ((p == was && f->line_start) || f->depth >= MAX_DEPTH)
+				break;
+			(void)push(f, c);
+		} else if (c == '}' || c == ']') {
+			/* scan ends the value, or finds the mismatch */
+			if (f->depth <= 1 || ((f->stack[(f->depth - 1) / 8] >>
+			    ((f->depth - 1) % 8)) & 1) != (c == ']'))
+				break;
+			f->depth--;
+		} else
+			break;
+		p++;
+	}
+	if (p > was) {
 		f->prev = f->buf[p - 1];
 		f->line_start = 0;
 		f->pos = p;
