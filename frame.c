@@ -357,9 +357,19 @@ next_stop(const char *buf, size_t p, size_t end, int in_string)
 }
 
 #if defined(__SSE2__) && defined(__GNUC__)
+/* Four 16-byte comparisons as the 64 bits of one mask. */
+static uint64_t
+mask64(__m128i a, __m128i b, __m128i c, __m128i d)
+{
+	return (uint64_t)(unsigned)_mm_movemask_epi8(a) |
+	    (uint64_t)(unsigned)_mm_movemask_epi8(b) << 16 |
+	    (uint64_t)(unsigned)_mm_movemask_epi8(c) << 32 |
+	    (uint64_t)(unsigned)_mm_movemask_epi8(d) << 48;
+}
+
 /*
  * The 64 bytes at s as bit masks: quotes; backslashes and newlines; and
- * brackets.
+ * brackets ('[' and ']' are '{' and '}' without 0x20).
  */
 static void
 block_masks(const char *s, uint64_t *quote, uint64_t *stop,
@@ -368,21 +378,33 @@ block_masks(const char *s, uint64_t *quote, uint64_t *stop,
 	const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
 	const __m128i nl = _mm_set1_epi8('\n'), lower = _mm_set1_epi8(0x20);
 	const __m128i open = _mm_set1_epi8('{'), close = _mm_set1_epi8('}');
-	__m128i v, w;
-	int k;
+	__m128i v0, v1, v2, v3, w0, w1, w2, w3;
 
-	*quote = *stop = *bracket = 0;
-	for (k = 0; k < 4; k++) {
-		v = _mm_loadu_si128((const void *)(s + 16 * k));
-		w = _mm_or_si128(v, lower);
-		*quote |= (uint64_t)(unsigned)_mm_movemask_epi8(
-		    _mm_cmpeq_epi8(v, q)) << 16 * k;
-		*stop |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(
-		    _mm_cmpeq_epi8(v, bs), _mm_cmpeq_epi8(v, nl))) << 16 * k;
-		*bracket |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(
-		    _mm_cmpeq_epi8(w, open), _mm_cmpeq_epi8(w, close))) <<
-		    16 * k;
-	}
+	v0 = _mm_loadu_si128((const void *)s);
+	v1 = _mm_loadu_si128((const void *)(s + 16));
+	v2 = _mm_loadu_si128((const void *)(s + 32));
+	v3 = _mm_loadu_si128((const void *)(s + 48));
+	*quote = mask64(_mm_cmpeq_epi8(v0, q), _mm_cmpeq_epi8(v1, q),
+	    _mm_cmpeq_epi8(v2, q), _mm_cmpeq_epi8(v3, q));
+	w0 = _mm_or_si128(_mm_cmpeq_epi8(v0, bs), _mm_cmpeq_epi8(v0, nl));
+	w1 = _mm_or_si128(_mm_cmpeq_epi8(v1, bs), _mm_cmpeq_epi8(v1, nl));
+	w2 = _mm_or_si128(_mm_cmpeq_epi8(v2, bs), _mm_cmpeq_epi8(v2, nl));
+	w3 = _mm_or_si128(_mm_cmpeq_epi8(v3, bs), _mm_cmpeq_epi8(v3, nl));
+	/* most blocks have none */
+	if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(w0, w1),
+	    _mm_or_si128(w2, w3))) == 0)
+		*stop = 0;
+	else
+		*stop = mask64(w0, w1, w2, w3);
+	v0 = _mm_or_si128(v0, lower);
+	v1 = _mm_or_si128(v1, lower);
+	v2 = _mm_or_si128(v2, lower);
+	v3 = _mm_or_si128(v3, lower);
+	*bracket = mask64(
+	    _mm_or_si128(_mm_cmpeq_epi8(v0, open), _mm_cmpeq_epi8(v0, close)),
+	    _mm_or_si128(_mm_cmpeq_epi8(v1, open), _mm_cmpeq_epi8(v1, close)),
+	    _mm_or_si128(_mm_cmpeq_epi8(v2, open), _mm_cmpeq_epi8(v2, close)),
+	    _mm_or_si128(_mm_cmpeq_epi8(v3, open), _mm_cmpeq_epi8(v3, close)));
 }
 
 /* Bit i of the result: whether an odd number of bits 0..i of x are set. */
@@ -409,7 +431,7 @@ prefix_xor(uint64_t x)
 static size_t
 skip_blocks(struct framer *f, size_t p)
 {
-	uint64_t quote, stop, bracket, valid, bits;
+	uint64_t quote, stop, bracket, valid, bits, inside;
 	unsigned lim, i;
 	int in_string;
 	char c;
@@ -422,10 +444,10 @@ skip_blocks(struct framer *f, size_t p)
 		block_masks(f->buf + p, &quote, &stop, &bracket);
 		lim = stop ? (unsigned)__builtin_ctzll(stop) : 64;
 		valid = lim == 64 ? ~(uint64_t)0 : ((uint64_t)1 << lim) - 1;
-		bits = prefix_xor(quote);
-		if (in_string)
-			bits = ~bits;
-		for (bits = bracket & ~bits & valid; bits; bits &= bits - 1) {
+		/* bit i: an odd number of quotes up to byte i */
+		inside = prefix_xor(quote);
+		bits = bracket & (in_string ? inside : ~inside) & valid;
+		for (; bits; bits &= bits - 1) {
 			i = (unsigned)__builtin_ctzll(bits);
 			c = f->buf[p + i];
 			if (c == '{' || c == '[') {
@@ -433,7 +455,13 @@ skip_blocks(struct framer *f, size_t p)
 					f->mode = M_VALUE;
 					return p + i;
 				}
-				(void)push(f, c);
+				if (c == '[')
+					f->stack[f->depth / 8] |=
+					    1u << (f->depth % 8);
+				else
+					f->stack[f->depth / 8] &=
+					    ~(1u << (f->depth % 8));
+				f->depth++;
 			} else if (f->depth <= 1 || ((f->stack[(f->depth - 1) /
 			    8] >> ((f->depth - 1) % 8)) & 1) != (c == ']')) {
 				/* scan ends the value, or finds the mismatch */
@@ -442,7 +470,7 @@ skip_blocks(struct framer *f, size_t p)
 			} else
 				f->depth--;
 		}
-		if (__builtin_popcountll(quote & valid) & 1)
+		if (lim > 0 && (inside >> (lim - 1) & 1))
 			f->mode = in_string ? M_VALUE : M_STRING;
 		p += lim;
 		if (lim < 64)
