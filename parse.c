@@ -1173,6 +1173,8 @@ parse_event(json_t *root, const struct config *cfg, struct event *ev,
  */
 
 #define FAST_DEPTH	16	/* deeper values take the path below */
+#define FIRST_COPY	(16 * 1024)	/* bytes of fast_buf at first */
+#define MAX_KEPT_COPY	(256 * 1024)	/* a bigger fast_buf is freed */
 #define FAST_OTHER	8	/* keys of one object the model does not name */
 
 struct fast {
@@ -2002,27 +2004,10 @@ fast_event(struct fast *f, struct event *ev)
 }
 
 /*
- * Copy the strings a snapshot has from the memo into the block at *p
- * (when p is set); their length.
- */
-static size_t
-fast_keep(struct snapshot *s, char **p)
-{
-	size_t n = 0, i;
-
-	n += copy_string(&s->username, p);
-	n += copy_string(&s->first_name, p);
-	n += copy_string(&s->last_name, p);
-	n += copy_string(&s->routing_profile, p);
-	for (i = 0; i < 5; i++)
-		n += copy_string(&s->hierarchy[i], p);
-	n += copy_string(&s->proficiencies, p);
-	return n;
-}
-
-/*
- * Give the snapshots their contacts and their own copies of what the memo
- * gave them, in one block: the event then owns all it points to.
+ * Put what the event points to (its contacts, and every string, which
+ * are in the copy of the record or the memo's) in one block of its own:
+ * the event then owns all it points to, in about a fifth of the record's
+ * bytes, and the copy serves the next record.
  */
 static int
 fast_place(struct fast *f, struct event *ev)
@@ -2033,26 +2018,38 @@ fast_place(struct fast *f, struct event *ev)
 	char *p;
 	int k;
 
+	size += copy_string(&ev->agent_arn, NULL);
+	size += copy_string(&ev->event_id, NULL);
+	size += copy_string(&ev->type_name, NULL);
 	for (k = 0; k < 2; k++)
-		if (s[k]->present)
-			size += fast_keep(s[k], NULL);
-	if (size == 0)
-		return 0;
+		if (s[k]->present) {
+			struct snapshot tmp = *s[k];
+
+			tmp.contacts = fast_contacts + f->first[k];
+			size += snapshot_strings(&tmp, NULL);
+		}
 	if ((c = malloc(size)) == NULL)
 		return -1;
 	if (f->ncontacts > 0)
 		memcpy(c, fast_contacts, f->ncontacts * sizeof(*c));
 	p = (char *)(c + f->ncontacts);
+	(void)copy_string(&ev->agent_arn, &p);
+	(void)copy_string(&ev->event_id, &p);
+	(void)copy_string(&ev->type_name, &p);
 	for (k = 0; k < 2; k++) {
 		if (!s[k]->present)
 			continue;
 		if (s[k]->ncontacts > 0)
 			s[k]->contacts = c + f->first[k];
-		(void)fast_keep(s[k], &p);
+		(void)snapshot_strings(s[k], &p);
 	}
-	ev->detached[1] = c;
+	ev->detached[0] = c;
 	return 0;
 }
+
+/* The copy of the record fast_record works in, per thread. */
+static _Thread_local char *fast_buf;
+static _Thread_local size_t fast_cap;
 
 /*
  * The record at buf through the fast path: 1 when it was a clean event
@@ -2065,24 +2062,27 @@ fast_record(const char *buf, size_t len, const struct origin *o,
 	struct fast f;
 	struct verdict v;
 	struct event *ev;
+	char *copy;
 
 	if (!memo_enabled() || len == 0)
 		return 0;
+	if (fast_cap < len || fast_cap > MAX_KEPT_COPY) {
+		free(fast_buf);
+		fast_cap = len > FIRST_COPY ? len : FIRST_COPY;
+		if ((fast_buf = malloc(fast_cap)) == NULL) {
+			fast_cap = 0;
+			return 0;
+		}
+	}
 	if ((ev = calloc(1, sizeof(*ev))) == NULL)
 		return 0;
-	if ((f.copy = malloc(len)) == NULL) {
-		free(ev);
-		return 0;
-	}
-	memcpy(f.copy, buf, len);
-	f.p = f.copy;
-	f.end = f.copy + len;
+	memcpy(copy = fast_buf, buf, len);
+	f.p = f.copy = copy;
+	f.end = copy + len;
 	f.src = buf;
 	f.ncontacts = 0;
 	f.config_len = 0;
-	ev->detached[0] = f.copy;
 	if (fast_event(&f, ev) == -1 || fast_place(&f, ev) == -1) {
-		free(f.copy);
 		free(ev);
 		return 0;
 	}
