@@ -39,6 +39,7 @@
 #endif
 
 #define MAX_DEPTH	1024
+#define FEED_PIECE	4096	/* bytes added at a time to a value in hand */
 
 enum mode {
 	M_BETWEEN,	/* between values */
@@ -58,8 +59,9 @@ const char frame_not_json[] = "not JSON";
 const char frame_too_long[] = "record longer than the limit";
 
 struct framer {
-	char		*buf;
-	size_t		 len;		/* bytes in buf */
+	char		*buf;		/* what is kept between feeds */
+	const char	*text;		/* what is scanned: buf, or the bytes fed */
+	size_t		 len;		/* bytes in text */
 	size_t		 cap;
 	size_t		 pos;		/* next byte to scan */
 	size_t		 start;		/* where the current value starts */
@@ -84,6 +86,7 @@ struct framer {
 	uint64_t	 error_column;
 	size_t		 junk_end;	/* a junk run ends here at the latest */
 	size_t		 token_start;	/* M_JUNK_TOKEN: where the word starts */
+	int		 until_between;	/* scan stops between values */
 };
 
 #ifdef FRAME_AVX2
@@ -155,7 +158,7 @@ column_at(struct framer *f, size_t pos)
 		f->mark_column = 1;
 	}
 	for (i = (size_t)(f->mark - f->base); i < pos; i++)
-		if (((unsigned char)f->buf[i] & 0xC0) != 0x80)
+		if (((unsigned char)f->text[i] & 0xC0) != 0x80)
 			f->mark_column++;
 	f->mark = at;
 	return f->mark_column;
@@ -187,7 +190,7 @@ emit(struct framer *f, size_t end, value_fn fn, void *ctx)
 		if (f->oversized)
 			n = 0;
 	}
-	fn(ctx, f->buf + f->start, n, &v);
+	fn(ctx, f->text + f->start, n, &v);
 	f->start = end;
 	f->reason = NULL;
 	f->oversized = 0;
@@ -491,12 +494,12 @@ skip_blocks(struct framer *f, size_t p)
 	int in_string;
 	char c;
 
-	if (f->line_start && f->buf[p] == '{')
+	if (f->line_start && f->text[p] == '{')
 		return p;
 	while ((f->mode == M_VALUE || f->mode == M_STRING) &&
 	    f->len - p >= 64) {
 		in_string = f->mode == M_STRING;
-		masks(f->buf + p, &quote, &stop, &bracket);
+		masks(f->text + p, &quote, &stop, &bracket);
 		lim = stop ? (unsigned)__builtin_ctzll(stop) : 64;
 		valid = lim == 64 ? ~(uint64_t)0 : ((uint64_t)1 << lim) - 1;
 		/* bit i: an odd number of quotes up to byte i */
@@ -504,7 +507,7 @@ skip_blocks(struct framer *f, size_t p)
 		bits = bracket & (in_string ? inside : ~inside) & valid;
 		for (; bits; bits &= bits - 1) {
 			i = (unsigned)__builtin_ctzll(bits);
-			c = f->buf[p + i];
+			c = f->text[p + i];
 			if (c == '{' || c == '[') {
 				if (f->depth >= MAX_DEPTH) {
 					f->mode = M_VALUE;
@@ -552,17 +555,17 @@ skip_plain(struct framer *f)
 #endif
 	while (p < f->len) {
 		if (f->mode == M_STRING) {
-			if ((p = next_stop(f->buf, p, f->len, 1)) == f->len ||
-			    f->buf[p] != '"')
+			if ((p = next_stop(f->text, p, f->len, 1)) == f->len ||
+			    f->text[p] != '"')
 				break;
 			f->mode = M_VALUE;
 			p++;
 			continue;
 		}
 		if (f->mode != M_VALUE ||
-		    (p = next_stop(f->buf, p, f->len, 0)) == f->len)
+		    (p = next_stop(f->text, p, f->len, 0)) == f->len)
 			break;
-		c = f->buf[p];
+		c = f->text[p];
 		if (c == '"')
 			f->mode = M_STRING;
 		else if (c == '{' || c == '[') {
@@ -580,7 +583,7 @@ skip_plain(struct framer *f)
 		p++;
 	}
 	if (p > was) {
-		f->prev = f->buf[p - 1];
+		f->prev = f->text[p - 1];
 		f->line_start = 0;
 		f->pos = p;
 	}
@@ -592,10 +595,12 @@ scan(struct framer *f, value_fn fn, void *ctx)
 	while (f->pos < f->len) {
 		char c;
 
+		if (f->until_between && f->mode == M_BETWEEN)
+			return;
 		skip_plain(f);
 		if (f->pos == f->len)
 			break;
-		c = f->buf[f->pos];
+		c = f->text[f->pos];
 
 		switch (f->mode) {
 		case M_BETWEEN:
@@ -684,7 +689,7 @@ scan(struct framer *f, value_fn fn, void *ctx)
 			break;
 		case M_SCALAR:
 			if (scalar_end(c)) {
-				if (!json_scalar(f->buf + f->start,
+				if (!json_scalar(f->text + f->start,
 				    f->pos - f->start)) {
 					/* a word, not a value: junk */
 					f->mode = M_JUNK;
@@ -724,7 +729,7 @@ scan(struct framer *f, value_fn fn, void *ctx)
 			break;
 		case M_JUNK_TOKEN:
 			if (scalar_end(c)) {
-				if (json_scalar(f->buf + f->token_start,
+				if (json_scalar(f->text + f->token_start,
 				    f->pos - f->token_start))
 					junk_then_scalar(f, f->pos, fn, ctx);
 				else
@@ -749,35 +754,17 @@ scan(struct framer *f, value_fn fn, void *ctx)
 	}
 }
 
-/* Make room for n more bytes, dropping what was already handed on. */
+/* Make room in buf for n bytes in all. */
 static int
-reserve(struct framer *f, size_t n)
+grow(struct framer *f, size_t n)
 {
-	size_t keep, want;
+	size_t want;
 	char *p;
 
-	if (f->mode == M_BETWEEN)
-		f->start = f->pos;
-	if (f->start > 0) {
-		/* count what a column may need before it goes */
-		if (f->line_begin < f->base + f->start &&
-		    f->mark < f->base + f->start)
-			(void)column_at(f, f->start);
-		f->base += f->start;
-		if (f->mode == M_JUNK_LINE || f->mode == M_JUNK_TOKEN)
-			f->junk_end -= f->start;
-		if (f->mode == M_JUNK_TOKEN)
-			f->token_start -= f->start;
-		keep = f->len - f->start;
-		memmove(f->buf, f->buf + f->start, keep);
-		f->len = keep;
-		f->pos -= f->start;
-		f->start = 0;
-	}
-	if (f->len + n <= f->cap)
+	if (n <= f->cap)
 		return 0;
 	want = f->cap ? f->cap : 65536;
-	while (want < f->len + n)
+	while (want < n)
 		want *= 2;
 	if ((p = realloc(f->buf, want)) == NULL)
 		return -1;
@@ -787,26 +774,102 @@ reserve(struct framer *f, size_t n)
 }
 
 /*
- * Feed n bytes; complete values (and broken fragments) go to fn.
- * Returns -1 when memory ran out.
+ * Drop what was already handed on, and keep the rest (the value in hand)
+ * at the start of buf, which must have room for it.
  */
-int
-frame_feed(struct framer *f, const char *data, size_t n, value_fn fn,
-    void *ctx)
+static void
+drop(struct framer *f)
 {
-	if (n == 0)
-		return 0;
-	if (reserve(f, n) == -1)
-		return -1;
-	memcpy(f->buf + f->len, data, n);
-	f->len += n;
-	scan(f, fn, ctx);
+	size_t keep;
+
+	if (f->mode == M_BETWEEN)
+		f->start = f->pos;
+	if (f->start == 0 && f->text == f->buf)
+		return;
+	/* count what a column may need before it goes */
+	if (f->line_begin < f->base + f->start && f->mark < f->base + f->start)
+		(void)column_at(f, f->start);
+	f->base += f->start;
+	if (f->mode == M_JUNK_LINE || f->mode == M_JUNK_TOKEN)
+		f->junk_end -= f->start;
+	if (f->mode == M_JUNK_TOKEN)
+		f->token_start -= f->start;
+	keep = f->len - f->start;
+	if (keep > 0)
+		memmove(f->buf, f->text + f->start, keep);
+	f->text = f->buf;
+	f->len = keep;
+	f->pos -= f->start;
+	f->start = 0;
+}
+
+/* After a scan: a value in hand longer than the limit is dropped. */
+static void
+check_size(struct framer *f)
+{
 	if (f->mode != M_BETWEEN && f->len - f->start > f->max_value) {
 		/* keep the line count, drop the bytes, skip to the end */
 		f->oversized = 1;
 		broken(f, frame_too_long);
 		f->start = f->pos = f->len;
 	}
+}
+
+/* Scan n bytes where they are; nothing is kept from before. */
+static int
+feed_in_place(struct framer *f, const char *data, size_t n, value_fn fn,
+    void *ctx)
+{
+	drop(f);
+	f->text = data;
+	f->len = n;
+	scan(f, fn, ctx);
+	check_size(f);
+	/* keep what is not handed on yet */
+	if (grow(f, f->len - (f->mode == M_BETWEEN ? f->pos : f->start)) == -1)
+		return -1;
+	drop(f);
+	return 0;
+}
+
+/*
+ * Feed n bytes; complete values (and broken fragments) go to fn.
+ * Returns -1 when memory ran out.
+ *
+ * Most bytes are scanned where they are.  Only a value that a feed
+ * began and the next one ends is put together in buf, a piece of the
+ * next one at a time, until it ends: the rest is scanned in place.
+ */
+int
+frame_feed(struct framer *f, const char *data, size_t n, value_fn fn,
+    void *ctx)
+{
+	size_t off = 0, piece;
+
+	if (n == 0)
+		return 0;
+	if (f->mode == M_BETWEEN && f->pos == f->len)
+		return feed_in_place(f, data, n, fn, ctx);
+	while (off < n) {
+		piece = n - off < FEED_PIECE ? n - off : FEED_PIECE;
+		drop(f);
+		if (grow(f, f->len + piece) == -1)
+			return -1;
+		f->text = f->buf;
+		memcpy(f->buf + f->len, data + off, piece);
+		f->len += piece;
+		off += piece;
+		f->until_between = 1;
+		scan(f, fn, ctx);
+		f->until_between = 0;
+		if (f->mode == M_BETWEEN && f->pos < f->len) {
+			/* the value ended: forget the bytes after it here */
+			off -= f->len - f->pos;
+			f->len = f->pos;
+			return feed_in_place(f, data + off, n - off, fn, ctx);
+		}
+	}
+	check_size(f);
 	return 0;
 }
 
@@ -818,13 +881,13 @@ frame_end(struct framer *f, value_fn fn, void *ctx)
 	case M_BETWEEN:
 		break;
 	case M_SCALAR:
-		if (json_scalar(f->buf + f->start, f->len - f->start))
+		if (json_scalar(f->text + f->start, f->len - f->start))
 			emit(f, f->len, fn, ctx);
 		else
 			emit_junk(f, f->len, fn, ctx);
 		break;
 	case M_JUNK_TOKEN:
-		if (json_scalar(f->buf + f->token_start,
+		if (json_scalar(f->text + f->token_start,
 		    f->len - f->token_start)) {
 			junk_then_scalar(f, f->len, fn, ctx);
 			break;
