@@ -761,7 +761,8 @@ grow(struct framer *f, size_t n)
 	size_t want;
 	char *p;
 
-	if (n <= f->cap)
+	/* and have one, so that text is never a null pointer */
+	if (n <= f->cap && f->buf != NULL)
 		return 0;
 	want = f->cap ? f->cap : 65536;
 	while (want < n)
