@@ -2035,7 +2035,8 @@ fast_place(struct fast *f, struct event *ev)
 		if (s[k]->present) {
 			struct snapshot tmp = *s[k];
 
-			tmp.contacts = fast_contacts + f->first[k];
+			tmp.contacts = tmp.ncontacts > 0 ?
+			    fast_contacts + f->first[k] : NULL;
 			size += snapshot_strings(&tmp, NULL);
 		}
 	if ((c = malloc(size)) == NULL)
@@ -2062,6 +2063,46 @@ static _Thread_local char *fast_buf;
 static _Thread_local size_t fast_cap;
 
 /*
+ * The event in the record at buf, when the fast path can tell; or NULL.
+ * Not inlined, so that make profile can count it apart.
+ */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static struct event *
+fast_decode(const char *buf, size_t len)
+{
+	struct fast f;
+	struct event *ev;
+	char *copy;
+
+	if (!memo_enabled() || len == 0)
+		return NULL;
+	if (fast_cap < len || fast_cap > MAX_KEPT_COPY) {
+		free(fast_buf);
+		fast_cap = len > FIRST_COPY ? len : FIRST_COPY;
+		if ((fast_buf = malloc(fast_cap)) == NULL) {
+			fast_cap = 0;
+			return NULL;
+		}
+	}
+	if ((ev = calloc(1, sizeof(*ev))) == NULL)
+		return NULL;
+	memcpy(copy = fast_buf, buf, len);
+	f.p = f.copy = copy;
+	f.end = copy + len;
+	f.src = buf;
+	f.ncontacts = 0;
+	f.first[0] = f.first[1] = 0;
+	f.config_len = 0;
+	if (fast_event(&f, ev) == -1 || fast_place(&f, ev) == -1) {
+		free(ev);
+		return NULL;
+	}
+	return ev;
+}
+
+/*
  * The record at buf through the fast path: 1 when it was a clean event
  * and went to fn, 0 when it must take the path below.
  */
@@ -2069,33 +2110,11 @@ static int
 fast_record(const char *buf, size_t len, const struct origin *o,
     record_fn fn, void *ctx)
 {
-	struct fast f;
 	struct verdict v;
 	struct event *ev;
-	char *copy;
 
-	if (!memo_enabled() || len == 0)
+	if ((ev = fast_decode(buf, len)) == NULL)
 		return 0;
-	if (fast_cap < len || fast_cap > MAX_KEPT_COPY) {
-		free(fast_buf);
-		fast_cap = len > FIRST_COPY ? len : FIRST_COPY;
-		if ((fast_buf = malloc(fast_cap)) == NULL) {
-			fast_cap = 0;
-			return 0;
-		}
-	}
-	if ((ev = calloc(1, sizeof(*ev))) == NULL)
-		return 0;
-	memcpy(copy = fast_buf, buf, len);
-	f.p = f.copy = copy;
-	f.end = copy + len;
-	f.src = buf;
-	f.ncontacts = 0;
-	f.config_len = 0;
-	if (fast_event(&f, ev) == -1 || fast_place(&f, ev) == -1) {
-		free(ev);
-		return 0;
-	}
 	/* a verdict of no problem: the list of problems stays unwritten */
 	v.nproblems = 0;
 	v.rejected = 0;
