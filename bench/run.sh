@@ -136,15 +136,14 @@ done
 # (the faster of the pinned runs) as NAME-query
 : >"$results.stderr"
 duck() {
-	name=$1
-	threads=$2
+	duck_name=$1	# timed sets name
 	: >"$results.stderr"
-	if [ "$threads" = 1 ]; then
-		timed1 "$name" $duckdb 1 "$in"
+	if [ "$2" = 1 ]; then
+		timed1 "$duck_name" $duckdb 1 "$in"
 	else
-		timed "$name" $duckdb "$threads" "$in"
+		timed "$duck_name" $duckdb "$2" "$in"
 	fi
-	awk -v n="$name-query" '$1 == "query" { print n, $2, 0 }' \
+	awk -v n="$duck_name-query" '$1 == "query" { print n, $2, 0 }' \
 	    "$results.stderr" | sort -k2n | head -n 1 >>"$results"
 }
 
