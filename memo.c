@@ -21,6 +21,10 @@
  * depends on the context it was found in: a clean subtree is clean, and
  * extracts the same, under any key, with or without -s.
  *
+ * parse.c's fast path, which reads a record without jansson, asks the
+ * memo only for Configuration objects, by their bytes (memo_find), and
+ * keeps nothing: the slow path fills the memo.
+ *
  * One memo per thread (no locks): entries in a hash table and a list from
  * the most to the least recently used, at most MEMO_LIMIT bytes counted
  * generously; the least recently used go first.  Entries are freed only at
@@ -29,7 +33,7 @@
  * agentev.h).  Where the hits of the last 64 records cover less than an
  * eighth of their bytes, the memo rests for 960 records, so that a stream
  * that does not repeat itself pays for it on one record in sixteen only.
- * AGENTEV_MEMO=0 in the environment turns it off.
+ * AGENTEV_MEMO=0 in the environment turns it off, and the fast path too.
  *
  * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
