@@ -184,7 +184,9 @@ void	 arena_free(void *);
  * of them; memo_keep keeps what a record that validated cleanly
  * extracted.  A hit points into the memo, which frees entries only at the
  * next memo_scan on the same thread: an event the record path hands on
- * must be used and freed, or detached, before the next record.
+ * must be used and freed, or detached, before the next record.  memo_find
+ * is the fast path's lookup of a part by its bytes; memo_enabled says
+ * whether AGENTEV_MEMO left the memo (and the fast path) on.
  */
 enum memo_part {
 	MP_SNAPSHOT,		/* the whole snapshot */
@@ -209,6 +211,8 @@ int	 memo_scan(struct memo_rec *, const char *, size_t);
 void	 memo_keep(const struct memo_rec *, const char *,
 	    const struct event *);
 void	 memo_drop(void);
+const struct snapshot *memo_find(enum memo_part, const char *, size_t);
+int	 memo_enabled(void);
 
 /* parse.c */
 void	 parse_value(const char *, size_t, const struct origin *,

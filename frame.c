@@ -25,13 +25,21 @@
  */
 
 #include <ctype.h>
-
 #include <stdlib.h>
 #include <string.h>
 
 #include "agentev.h"
 
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define FRAME_AVX2	1	/* where the CPU has it: see frame_new */
+#endif
+#endif
+
 #define MAX_DEPTH	1024
+#define FEED_PIECE	4096	/* bytes added at a time to a value in hand */
 
 enum mode {
 	M_BETWEEN,	/* between values */
@@ -51,8 +59,9 @@ const char frame_not_json[] = "not JSON";
 const char frame_too_long[] = "record longer than the limit";
 
 struct framer {
-	char		*buf;
-	size_t		 len;		/* bytes in buf */
+	char		*buf;		/* what is kept between feeds */
+	const char	*text;		/* what is scanned: buf, or the bytes fed */
+	size_t		 len;		/* bytes in text */
 	size_t		 cap;
 	size_t		 pos;		/* next byte to scan */
 	size_t		 start;		/* where the current value starts */
@@ -77,7 +86,12 @@ struct framer {
 	uint64_t	 error_column;
 	size_t		 junk_end;	/* a junk run ends here at the latest */
 	size_t		 token_start;	/* M_JUNK_TOKEN: where the word starts */
+	int		 until_between;	/* scan stops between values */
 };
+
+#ifdef FRAME_AVX2
+static void	choose_masks(void);
+#endif
 
 /* Bytes that matter inside an object or array. */
 static unsigned char value_stops[256];
@@ -97,6 +111,9 @@ frame_new(size_t max_value)
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return NULL;
 	init_stops();
+#ifdef FRAME_AVX2
+	choose_masks();
+#endif
 	f->max_value = max_value;
 	return f;
 }
@@ -141,7 +158,7 @@ column_at(struct framer *f, size_t pos)
 		f->mark_column = 1;
 	}
 	for (i = (size_t)(f->mark - f->base); i < pos; i++)
-		if (((unsigned char)f->buf[i] & 0xC0) != 0x80)
+		if (((unsigned char)f->text[i] & 0xC0) != 0x80)
 			f->mark_column++;
 	f->mark = at;
 	return f->mark_column;
@@ -173,7 +190,7 @@ emit(struct framer *f, size_t end, value_fn fn, void *ctx)
 		if (f->oversized)
 			n = 0;
 	}
-	fn(ctx, f->buf + f->start, n, &v);
+	fn(ctx, f->text + f->start, n, &v);
 	f->start = end;
 	f->reason = NULL;
 	f->oversized = 0;
@@ -311,29 +328,262 @@ resync_point(const struct framer *f, char c)
 	return c == '{' && (f->line_start || f->prev == '}');
 }
 
-/* Skip the bytes that cannot change the state; most of the input. */
+/*
+ * The first byte at or after p (before end) that matters inside a string
+ * ('"', '\\', '\n'), or inside an object or array (those and the
+ * brackets, but not '\\'); end when there is none.  Sixteen bytes at a
+ * time where the compiler has SSE2.
+ */
+static size_t
+next_stop(const char *buf, size_t p, size_t end, int in_string)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+	const __m128i quote = _mm_set1_epi8('"'), nl = _mm_set1_epi8('\n');
+	const __m128i bs = _mm_set1_epi8('\\'), lower = _mm_set1_epi8(0x20);
+	const __m128i open = _mm_set1_epi8('{'), close = _mm_set1_epi8('}');
+	__m128i v, m;
+	int bits;
+
+	for (; end - p >= 16; p += 16) {
+		v = _mm_loadu_si128((const void *)(buf + p));
+		m = _mm_or_si128(_mm_cmpeq_epi8(v, quote),
+		    _mm_cmpeq_epi8(v, nl));
+		if (in_string)
+			m = _mm_or_si128(m, _mm_cmpeq_epi8(v, bs));
+		else {
+			/* '[' and ']' are '{' and '}' without 0x20 */
+			v = _mm_or_si128(v, lower);
+			m = _mm_or_si128(m, _mm_or_si128(
+			    _mm_cmpeq_epi8(v, open), _mm_cmpeq_epi8(v, close)));
+		}
+		if ((bits = _mm_movemask_epi8(m)) != 0)
+			return p + (size_t)__builtin_ctz((unsigned)bits);
+	}
+#endif
+	if (in_string)
+		while (p < end && buf[p] != '"' && buf[p] != '\\' &&
+		    buf[p] != '\n')
+			p++;
+	else
+		while (p < end && !value_stops[(unsigned char)buf[p]])
+			p++;
+	return p;
+}
+
+#if defined(__SSE2__) && defined(__GNUC__)
+/* Four 16-byte comparisons as the 64 bits of one mask. */
+static uint64_t
+mask64(__m128i a, __m128i b, __m128i c, __m128i d)
+{
+	return (uint64_t)(unsigned)_mm_movemask_epi8(a) |
+	    (uint64_t)(unsigned)_mm_movemask_epi8(b) << 16 |
+	    (uint64_t)(unsigned)_mm_movemask_epi8(c) << 32 |
+	    (uint64_t)(unsigned)_mm_movemask_epi8(d) << 48;
+}
+
+/*
+ * The 64 bytes at s as bit masks: quotes; backslashes and newlines; and
+ * brackets ('[' and ']' are '{' and '}' without 0x20).
+ */
+static void
+block_masks(const char *s, uint64_t *quote, uint64_t *stop,
+    uint64_t *bracket)
+{
+	const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+	const __m128i nl = _mm_set1_epi8('\n'), lower = _mm_set1_epi8(0x20);
+	const __m128i open = _mm_set1_epi8('{'), close = _mm_set1_epi8('}');
+	__m128i v0, v1, v2, v3, w0, w1, w2, w3;
+
+	v0 = _mm_loadu_si128((const void *)s);
+	v1 = _mm_loadu_si128((const void *)(s + 16));
+	v2 = _mm_loadu_si128((const void *)(s + 32));
+	v3 = _mm_loadu_si128((const void *)(s + 48));
+	*quote = mask64(_mm_cmpeq_epi8(v0, q), _mm_cmpeq_epi8(v1, q),
+	    _mm_cmpeq_epi8(v2, q), _mm_cmpeq_epi8(v3, q));
+	w0 = _mm_or_si128(_mm_cmpeq_epi8(v0, bs), _mm_cmpeq_epi8(v0, nl));
+	w1 = _mm_or_si128(_mm_cmpeq_epi8(v1, bs), _mm_cmpeq_epi8(v1, nl));
+	w2 = _mm_or_si128(_mm_cmpeq_epi8(v2, bs), _mm_cmpeq_epi8(v2, nl));
+	w3 = _mm_or_si128(_mm_cmpeq_epi8(v3, bs), _mm_cmpeq_epi8(v3, nl));
+	/* most blocks have none */
+	if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(w0, w1),
+	    _mm_or_si128(w2, w3))) == 0)
+		*stop = 0;
+	else
+		*stop = mask64(w0, w1, w2, w3);
+	v0 = _mm_or_si128(v0, lower);
+	v1 = _mm_or_si128(v1, lower);
+	v2 = _mm_or_si128(v2, lower);
+	v3 = _mm_or_si128(v3, lower);
+	*bracket = mask64(
+	    _mm_or_si128(_mm_cmpeq_epi8(v0, open), _mm_cmpeq_epi8(v0, close)),
+	    _mm_or_si128(_mm_cmpeq_epi8(v1, open), _mm_cmpeq_epi8(v1, close)),
+	    _mm_or_si128(_mm_cmpeq_epi8(v2, open), _mm_cmpeq_epi8(v2, close)),
+	    _mm_or_si128(_mm_cmpeq_epi8(v3, open), _mm_cmpeq_epi8(v3, close)));
+}
+
+#ifdef FRAME_AVX2
+/* block_masks, 32 bytes at a time. */
+__attribute__((target("avx2"))) static void
+block_masks_avx2(const char *s, uint64_t *quote, uint64_t *stop,
+    uint64_t *bracket)
+{
+	const __m256i q = _mm256_set1_epi8('"'), bs = _mm256_set1_epi8('\\');
+	const __m256i nl = _mm256_set1_epi8('\n');
+	const __m256i lower = _mm256_set1_epi8(0x20);
+	const __m256i open = _mm256_set1_epi8('{');
+	const __m256i close = _mm256_set1_epi8('}');
+	__m256i v0, v1;
+
+	v0 = _mm256_loadu_si256((const void *)s);
+	v1 = _mm256_loadu_si256((const void *)(s + 32));
+	*quote = (uint64_t)(uint32_t)_mm256_movemask_epi8(
+	    _mm256_cmpeq_epi8(v0, q)) | (uint64_t)(uint32_t)
+	    _mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, q)) << 32;
+	*stop = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+	    _mm256_cmpeq_epi8(v0, bs), _mm256_cmpeq_epi8(v0, nl))) |
+	    (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+	    _mm256_cmpeq_epi8(v1, bs), _mm256_cmpeq_epi8(v1, nl))) << 32;
+	v0 = _mm256_or_si256(v0, lower);
+	v1 = _mm256_or_si256(v1, lower);
+	*bracket = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+	    _mm256_cmpeq_epi8(v0, open), _mm256_cmpeq_epi8(v0, close))) |
+	    (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+	    _mm256_cmpeq_epi8(v1, open), _mm256_cmpeq_epi8(v1, close))) << 32;
+}
+#endif
+
+/* block_masks or, where the CPU has AVX2, block_masks_avx2 */
+static void	(*masks)(const char *, uint64_t *, uint64_t *, uint64_t *) =
+		    block_masks;
+
+#ifdef FRAME_AVX2
+static void
+choose_masks(void)
+{
+	if (__builtin_cpu_supports("avx2"))
+		masks = block_masks_avx2;
+}
+#endif
+
+/* Bit i of the result: whether an odd number of bits 0..i of x are set. */
+static uint64_t
+prefix_xor(uint64_t x)
+{
+	x ^= x << 1;
+	x ^= x << 2;
+	x ^= x << 4;
+	x ^= x << 8;
+	x ^= x << 16;
+	x ^= x << 32;
+	return x;
+}
+
+/*
+ * Inside a value, 64 bytes at a time: which bytes are in strings follows
+ * from the quotes alone while there is no backslash, so only the brackets
+ * outside strings are looked at one by one.  A block stops at a backslash
+ * or a newline (skip_plain and scan take those), and at a bracket that
+ * ends the value, does not match or nests too deep.  Returns where it
+ * stopped.
+ */
+static size_t
+skip_blocks(struct framer *f, size_t p)
+{
+	uint64_t quote, stop, bracket, valid, bits, inside;
+	unsigned lim, i;
+	int in_string;
+	char c;
+
+	if (f->line_start && f->text[p] == '{')
+		return p;
+	while ((f->mode == M_VALUE || f->mode == M_STRING) &&
+	    f->len - p >= 64) {
+		in_string = f->mode == M_STRING;
+		masks(f->text + p, &quote, &stop, &bracket);
+		lim = stop ? (unsigned)__builtin_ctzll(stop) : 64;
+		valid = lim == 64 ? ~(uint64_t)0 : ((uint64_t)1 << lim) - 1;
+		/* bit i: an odd number of quotes up to byte i */
+		inside = prefix_xor(quote);
+		bits = bracket & (in_string ? inside : ~inside) & valid;
+		for (; bits; bits &= bits - 1) {
+			i = (unsigned)__builtin_ctzll(bits);
+			c = f->text[p + i];
+			if (c == '{' || c == '[') {
+				if (f->depth >= MAX_DEPTH) {
+					f->mode = M_VALUE;
+					return p + i;
+				}
+				if (c == '[')
+					f->stack[f->depth / 8] |=
+					    1u << (f->depth % 8);
+				else
+					f->stack[f->depth / 8] &=
+					    ~(1u << (f->depth % 8));
+				f->depth++;
+			} else if (f->depth <= 1 || ((f->stack[(f->depth - 1) /
+			    8] >> ((f->depth - 1) % 8)) & 1) != (c == ']')) {
+				/* scan ends the value, or finds the mismatch */
+				f->mode = M_VALUE;
+				return p + i;
+			} else
+				f->depth--;
+		}
+		if (lim > 0 && (inside >> (lim - 1) & 1))
+			f->mode = in_string ? M_VALUE : M_STRING;
+		p += lim;
+		if (lim < 64)
+			break;
+	}
+	return p;
+}
+#endif
+
+/*
+ * Inside a value, go over strings and the nesting of brackets here, which
+ * is most of the input, and stop at what scan must see: a backslash, a
+ * newline, the bracket that ends the value, a bracket that does not match
+ * or nests too deep, a '{' that begins a line.
+ */
 static void
 skip_plain(struct framer *f)
 {
-	const char *start = f->buf + f->pos, *end = f->buf + f->len, *q, *x;
-	size_t p = f->pos;
+	size_t p = f->pos, was = f->pos;
+	char c;
 
-	if (f->mode == M_STRING) {
-		/* strings are most of the input: let memchr do the walking */
-		if ((q = memchr(start, '"', (size_t)(end - start))) == NULL)
-			q = end;
-		if ((x = memchr(start, '\\', (size_t)(q - start))) != NULL)
-			q = x;
-		if ((x = memchr(start, '\n', (size_t)(q - start))) != NULL)
-			q = x;
-		p = (size_t)(q - f->buf);
-	} else if (f->mode == M_VALUE) {
-		while (p < f->len && !value_stops[(unsigned char)f->buf[p]])
+#if defined(__SSE2__) && defined(__GNUC__)
+	p = skip_blocks(f, p);
+#endif
+	while (p < f->len) {
+		if (f->mode == M_STRING) {
+			if ((p = next_stop(f->text, p, f->len, 1)) == f->len ||
+			    f->text[p] != '"')
+				break;
+			f->mode = M_VALUE;
 			p++;
-	} else
-		return;
-	if (p > f->pos) {
-		f->prev = f->buf[p - 1];
+			continue;
+		}
+		if (f->mode != M_VALUE ||
+		    (p = next_stop(f->text, p, f->len, 0)) == f->len)
+			break;
+		c = f->text[p];
+		if (c == '"')
+			f->mode = M_STRING;
+		else if (c == '{' || c == '[') {
+			if ((p == was && f->line_start) || f->depth >= MAX_DEPTH)
+				break;
+			(void)push(f, c);
+		} else if (c == '}' || c == ']') {
+			/* scan ends the value, or finds the mismatch */
+			if (f->depth <= 1 || ((f->stack[(f->depth - 1) / 8] >>
+			    ((f->depth - 1) % 8)) & 1) != (c == ']'))
+				break;
+			f->depth--;
+		} else
+			break;
+		p++;
+	}
+	if (p > was) {
+		f->prev = f->text[p - 1];
 		f->line_start = 0;
 		f->pos = p;
 	}
@@ -345,10 +595,12 @@ scan(struct framer *f, value_fn fn, void *ctx)
 	while (f->pos < f->len) {
 		char c;
 
+		if (f->until_between && f->mode == M_BETWEEN)
+			return;
 		skip_plain(f);
 		if (f->pos == f->len)
 			break;
-		c = f->buf[f->pos];
+		c = f->text[f->pos];
 
 		switch (f->mode) {
 		case M_BETWEEN:
@@ -437,7 +689,7 @@ scan(struct framer *f, value_fn fn, void *ctx)
 			break;
 		case M_SCALAR:
 			if (scalar_end(c)) {
-				if (!json_scalar(f->buf + f->start,
+				if (!json_scalar(f->text + f->start,
 				    f->pos - f->start)) {
 					/* a word, not a value: junk */
 					f->mode = M_JUNK;
@@ -477,7 +729,7 @@ scan(struct framer *f, value_fn fn, void *ctx)
 			break;
 		case M_JUNK_TOKEN:
 			if (scalar_end(c)) {
-				if (json_scalar(f->buf + f->token_start,
+				if (json_scalar(f->text + f->token_start,
 				    f->pos - f->token_start))
 					junk_then_scalar(f, f->pos, fn, ctx);
 				else
@@ -502,35 +754,18 @@ scan(struct framer *f, value_fn fn, void *ctx)
 	}
 }
 
-/* Make room for n more bytes, dropping what was already handed on. */
+/* Make room in buf for n bytes in all. */
 static int
-reserve(struct framer *f, size_t n)
+grow(struct framer *f, size_t n)
 {
-	size_t keep, want;
+	size_t want;
 	char *p;
 
-	if (f->mode == M_BETWEEN)
-		f->start = f->pos;
-	if (f->start > 0) {
-		/* count what a column may need before it goes */
-		if (f->line_begin < f->base + f->start &&
-		    f->mark < f->base + f->start)
-			(void)column_at(f, f->start);
-		f->base += f->start;
-		if (f->mode == M_JUNK_LINE || f->mode == M_JUNK_TOKEN)
-			f->junk_end -= f->start;
-		if (f->mode == M_JUNK_TOKEN)
-			f->token_start -= f->start;
-		keep = f->len - f->start;
-		memmove(f->buf, f->buf + f->start, keep);
-		f->len = keep;
-		f->pos -= f->start;
-		f->start = 0;
-	}
-	if (f->len + n <= f->cap)
+	/* and have one, so that text is never a null pointer */
+	if (n <= f->cap && f->buf != NULL)
 		return 0;
 	want = f->cap ? f->cap : 65536;
-	while (want < f->len + n)
+	while (want < n)
 		want *= 2;
 	if ((p = realloc(f->buf, want)) == NULL)
 		return -1;
@@ -540,26 +775,102 @@ reserve(struct framer *f, size_t n)
 }
 
 /*
- * Feed n bytes; complete values (and broken fragments) go to fn.
- * Returns -1 when memory ran out.
+ * Drop what was already handed on, and keep the rest (the value in hand)
+ * at the start of buf, which must have room for it.
  */
-int
-frame_feed(struct framer *f, const char *data, size_t n, value_fn fn,
-    void *ctx)
+static void
+drop(struct framer *f)
 {
-	if (n == 0)
-		return 0;
-	if (reserve(f, n) == -1)
-		return -1;
-	memcpy(f->buf + f->len, data, n);
-	f->len += n;
-	scan(f, fn, ctx);
+	size_t keep;
+
+	if (f->mode == M_BETWEEN)
+		f->start = f->pos;
+	if (f->start == 0 && f->text == f->buf)
+		return;
+	/* count what a column may need before it goes */
+	if (f->line_begin < f->base + f->start && f->mark < f->base + f->start)
+		(void)column_at(f, f->start);
+	f->base += f->start;
+	if (f->mode == M_JUNK_LINE || f->mode == M_JUNK_TOKEN)
+		f->junk_end -= f->start;
+	if (f->mode == M_JUNK_TOKEN)
+		f->token_start -= f->start;
+	keep = f->len - f->start;
+	if (keep > 0)
+		memmove(f->buf, f->text + f->start, keep);
+	f->text = f->buf;
+	f->len = keep;
+	f->pos -= f->start;
+	f->start = 0;
+}
+
+/* After a scan: a value in hand longer than the limit is dropped. */
+static void
+check_size(struct framer *f)
+{
 	if (f->mode != M_BETWEEN && f->len - f->start > f->max_value) {
 		/* keep the line count, drop the bytes, skip to the end */
 		f->oversized = 1;
 		broken(f, frame_too_long);
 		f->start = f->pos = f->len;
 	}
+}
+
+/* Scan n bytes where they are; nothing is kept from before. */
+static int
+feed_in_place(struct framer *f, const char *data, size_t n, value_fn fn,
+    void *ctx)
+{
+	drop(f);
+	f->text = data;
+	f->len = n;
+	scan(f, fn, ctx);
+	check_size(f);
+	/* keep what is not handed on yet */
+	if (grow(f, f->len - (f->mode == M_BETWEEN ? f->pos : f->start)) == -1)
+		return -1;
+	drop(f);
+	return 0;
+}
+
+/*
+ * Feed n bytes; complete values (and broken fragments) go to fn.
+ * Returns -1 when memory ran out.
+ *
+ * Most bytes are scanned where they are.  Only a value that a feed
+ * began and the next one ends is put together in buf, a piece of the
+ * next one at a time, until it ends: the rest is scanned in place.
+ */
+int
+frame_feed(struct framer *f, const char *data, size_t n, value_fn fn,
+    void *ctx)
+{
+	size_t off = 0, piece;
+
+	if (n == 0)
+		return 0;
+	if (f->mode == M_BETWEEN && f->pos == f->len)
+		return feed_in_place(f, data, n, fn, ctx);
+	while (off < n) {
+		piece = n - off < FEED_PIECE ? n - off : FEED_PIECE;
+		drop(f);
+		if (grow(f, f->len + piece) == -1)
+			return -1;
+		f->text = f->buf;
+		memcpy(f->buf + f->len, data + off, piece);
+		f->len += piece;
+		off += piece;
+		f->until_between = 1;
+		scan(f, fn, ctx);
+		f->until_between = 0;
+		if (f->mode == M_BETWEEN && f->pos < f->len) {
+			/* the value ended: forget the bytes after it here */
+			off -= f->len - f->pos;
+			f->len = f->pos;
+			return feed_in_place(f, data + off, n - off, fn, ctx);
+		}
+	}
+	check_size(f);
 	return 0;
 }
 
@@ -571,13 +882,13 @@ frame_end(struct framer *f, value_fn fn, void *ctx)
 	case M_BETWEEN:
 		break;
 	case M_SCALAR:
-		if (json_scalar(f->buf + f->start, f->len - f->start))
+		if (json_scalar(f->text + f->start, f->len - f->start))
 			emit(f, f->len, fn, ctx);
 		else
 			emit_junk(f, f->len, fn, ctx);
 		break;
 	case M_JUNK_TOKEN:
-		if (json_scalar(f->buf + f->token_start,
+		if (json_scalar(f->text + f->token_start,
 		    f->len - f->token_start)) {
 			junk_then_scalar(f, f->len, fn, ctx);
 			break;

@@ -21,6 +21,10 @@
  * depends on the context it was found in: a clean subtree is clean, and
  * extracts the same, under any key, with or without -s.
  *
+ * parse.c's fast path, which reads a record without jansson, asks the
+ * memo only for Configuration objects, by their bytes (memo_find), and
+ * keeps nothing: the slow path fills the memo.
+ *
  * One memo per thread (no locks): entries in a hash table and a list from
  * the most to the least recently used, at most MEMO_LIMIT bytes counted
  * generously; the least recently used go first.  Entries are freed only at
@@ -29,7 +33,7 @@
  * agentev.h).  Where the hits of the last 64 records cover less than an
  * eighth of their bytes, the memo rests for 960 records, so that a stream
  * that does not repeat itself pays for it on one record in sixteen only.
- * AGENTEV_MEMO=0 in the environment turns it off.
+ * AGENTEV_MEMO=0 in the environment turns it off, and the fast path too.
  *
  * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
@@ -415,6 +419,28 @@ lookup(enum memo_part kind, const char *buf, const struct memo_span *s)
 		link_newest(e);
 	}
 	return e->snap;
+}
+
+/*
+ * What the memo knows of the n bytes at p as a part of kind, or NULL; for
+ * parse.c's fast path, which finds its own spans.  What it points to lives
+ * until the next memo_scan on this thread.
+ */
+const struct snapshot *
+memo_find(enum memo_part kind, const char *p, size_t n)
+{
+	struct memo_span s = { 0, n, NULL };
+
+	if (!memo_on)
+		return NULL;
+	return lookup(kind, p, &s);
+}
+
+/* Whether the memo (and with it the fast path) is on. */
+int
+memo_enabled(void)
+{
+	return memo_on;
 }
 
 /* Copy the record into memo.buf with "{}" for each span that hit. */

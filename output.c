@@ -146,6 +146,44 @@ out_ratio(int64_t num, int64_t den)
 	return C_RATIO(q * 10000 + (r * 10000 + den / 2) / den);
 }
 
+/* Write v (0 <= v < 10^width) in width digits, with leading zeros. */
+static char *
+put_digits(char *p, unsigned v, int width)
+{
+	int i;
+
+	for (i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + width;
+}
+
+/*
+ * Write "[-]Q.R" for n / unit and its remainder (unit 1000 or 10000),
+ * as printf's "%s%" PRId64 ".%03" PRId64 does; its length.  buf has room
+ * for 32.
+ */
+static size_t
+put_fixed(char *buf, int64_t n, uint64_t unit, int width)
+{
+	uint64_t m = n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
+	uint64_t q = m / unit;
+	char digits[24], *p = buf;
+	int k = 0;
+
+	if (n < 0)
+		*p++ = '-';
+	do
+		digits[k++] = (char)('0' + q % 10);
+	while ((q /= 10) > 0);
+	while (k > 0)
+		*p++ = digits[--k];
+	*p++ = '.';
+	p = put_digits(p, (unsigned)(m % unit), width);
+	return (size_t)(p - buf);
+}
+
 /* Format ms since the epoch as ISO 8601 with milliseconds. */
 size_t
 out_format_time(char *buf, size_t size, int64_t ms)
@@ -169,6 +207,26 @@ out_format_time(char *buf, size_t size, int64_t ms)
 	h = (int)(rem / 3600);
 	mi = (int)(rem / 60 % 60);
 	s = (int)(rem % 60);
+	if (y >= 0 && y <= 9999 && size >= 24 + sizeof(zone)) {
+		/* what the snprintf below writes, without its cost */
+		char *p = put_digits(buf, (unsigned)y, 4);
+
+		*p++ = '-';
+		p = put_digits(p, (unsigned)mo, 2);
+		*p++ = '-';
+		p = put_digits(p, (unsigned)d, 2);
+		*p++ = 'T';
+		p = put_digits(p, (unsigned)h, 2);
+		*p++ = ':';
+		p = put_digits(p, (unsigned)mi, 2);
+		*p++ = ':';
+		p = put_digits(p, (unsigned)s, 2);
+		*p++ = '.';
+		p = put_digits(p, (unsigned)frac, 3);
+		n = (int)strlen(zone);
+		memcpy(p, zone, (size_t)n + 1);
+		return (size_t)(p - buf) + (size_t)n;
+	}
 	n = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%s", y, mo,
 	    d, h, mi, s, frac, zone);
 	return n < 0 ? 0 : (size_t)n;
@@ -504,17 +562,25 @@ out_row(struct output *o, const struct cell *cells)
 			break;
 		case CELL_MS:
 			ms = c->n;
-			fprintf(fp, "%s%" PRId64 ".%03" PRId64,
-			    ms < 0 ? "-" : "", (ms < 0 ? -ms : ms) / 1000,
-			    (ms < 0 ? -ms : ms) % 1000);
+			if (ms == INT64_MIN)
+				fprintf(fp, "%s%" PRId64 ".%03" PRId64,
+				    ms < 0 ? "-" : "", (ms < 0 ? -ms : ms) /
+				    1000, (ms < 0 ? -ms : ms) % 1000);
+			else
+				fwrite(buf, 1, put_fixed(buf, ms, 1000, 3), fp);
 			break;
 		case CELL_INT:
 			fprintf(fp, "%" PRId64, c->n);
 			break;
 		case CELL_RATIO:	/* ten-thousandths, a JSON number too */
-			fprintf(fp, "%s%" PRId64 ".%04" PRId64,
-			    c->n < 0 ? "-" : "", (c->n < 0 ? -c->n : c->n) /
-			    10000, (c->n < 0 ? -c->n : c->n) % 10000);
+			if (c->n == INT64_MIN)
+				fprintf(fp, "%s%" PRId64 ".%04" PRId64,
+				    c->n < 0 ? "-" : "", (c->n < 0 ? -c->n :
+				    c->n) / 10000, (c->n < 0 ? -c->n : c->n) %
+				    10000);
+			else
+				fwrite(buf, 1, put_fixed(buf, c->n, 10000, 4),
+				    fp);
 			break;
 		}
 	}

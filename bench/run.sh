@@ -2,11 +2,23 @@
 # bench/run.sh: agentev's benchmark (make bench).  Generates the input
 # with samples/gen.py (deterministic, not committed), then times, in
 # interleaved rounds: the parse-only baseline (json_loadb on each line),
-# jq computing the same ACW rows, and every agentev command with -j 1 and
-# with the default threads.  Prints medians, MB/s, events/s, peak RSS and
-# the ratios the performance issues set as targets.  ROUNDS=N sets the
-# number of rounds (5); BIG=1 adds a 2 GB stream for peak memory; QUICK=1
-# leaves out the commands other than acw and the 2x input.
+# jq computing the same ACW rows, DuckDB computing them too (below), and
+# every agentev command with -j 1 and with the default threads.  Prints
+# medians, MB/s, events/s, peak RSS and the ratios the performance issues
+# set as targets.  ROUNDS=N sets the number of rounds (5); BIG=1 adds a 2
+# GB stream for peak memory; QUICK=1 leaves out the commands other than
+# acw and summary, and the 2x and 4x inputs.
+#
+# DuckDB: bench/duckdb-acw.js runs one SQL query (read_json with the
+# columns declared) that gives bench/acw.jq's rows, in node with the
+# @duckdb/node-api package, which ships DuckDB's own binary; it is
+# installed from the npm registry into .cache/duckdb when missing (bench
+# only: nothing builds or tests with it).  Its rows must be jq's.  It runs
+# with one thread (SET threads = 1) against -j 1 acw, pinned as -j 1 is
+# (below), and with a thread per CPU against acw.  Its time is the node
+# process's, start and loading included, as agentev's is; the time of the
+# query alone, as the script measures it inside node, is printed beside
+# it.  Without node and npm, or the registry, those lines are left out.
 #
 # A second input, varied.ndjson (gen.py --varied: every agent has routing
 # profiles of its own, from 48 queues, up to five hierarchy levels and
@@ -33,6 +45,7 @@ gen() {	# gen FILE HOURS [AGENTS [OPTIONS]]
 }
 gen "$data/day.ndjson" 24
 [ -n "$QUICK" ] || gen "$data/2day.ndjson" 48
+[ -n "$QUICK" ] || gen "$data/4day.ndjson" 96
 gen "$data/varied.ndjson" 6 120 --varied
 [ -n "$BIG" ] && gen "$data/big.ndjson" 256
 in=$data/day.ndjson
@@ -48,7 +61,8 @@ out=$results
 timed() {
 	name=$1
 	shift
-	/usr/bin/time -f "$name %e %M" -o "$results.one" "$@" >/dev/null 2>&1 ||
+	/usr/bin/time -f "$name %e %M" -o "$results.one" "$@" >/dev/null \
+	    2>>"$results.stderr" ||
 	    { echo "bench: $name failed" >&2; exit 1; }
 	cat "$results.one" >>"$out"
 }
@@ -75,6 +89,27 @@ timed1() {
 	    >>"$results"
 }
 
+# DuckDB, from npm into the git-ignored .cache when missing
+DUCKDB_VERSION=${DUCKDB_VERSION:-1.5.6-r.1}
+cache=.cache/duckdb
+duckdb_module=$(pwd)/$cache/node_modules/@duckdb/node-api
+duckdb=
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+	echo "bench: no node and npm: DuckDB is left out"
+elif [ ! -f "$duckdb_module/package.json" ] && ! { mkdir -p "$cache" &&
+    npm install --prefix "$cache" --no-audit --no-fund --loglevel=error \
+    "@duckdb/node-api@$DUCKDB_VERSION" >"$results.npm" 2>&1; }; then
+	echo "bench: cannot install @duckdb/node-api@$DUCKDB_VERSION from" \
+	    "the npm registry: DuckDB is left out"
+	tail -n 3 "$results.npm" | sed 's/^/  /'
+else
+	duckdb="node bench/duckdb-acw.js $duckdb_module"
+	echo "DuckDB baseline: DuckDB $($duckdb version), @duckdb/node-api" \
+	    "$(node -p "require('$duckdb_module/package.json').version")," \
+	    "node $(node --version)"
+fi
+ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+
 # the jq baseline must give agentev's ACW rows (it cannot see ACWs ended
 # by a LOGOUT without a previous snapshot, so it may give fewer)
 for f in "$in" "$varied"; do
@@ -89,16 +124,43 @@ for f in "$in" "$varied"; do
 	echo "jq baseline on $(basename "$f"): $(wc -l <"$results.jq") ACW" \
 	    "rows, all equal to agentev's ($(wc -l <"$results.ag") rows;" \
 	    "the rest are ended by LOGOUT)"
+	[ -n "$duckdb" ] || continue
+	$duckdb "$ncpu" "$f" 2>/dev/null | LC_ALL=C sort >"$results.dd"
+	cmp -s "$results.jq" "$results.dd" ||
+	    { echo "bench: DuckDB and jq disagree on ACW rows" >&2; exit 1; }
+	echo "DuckDB baseline on $(basename "$f"): the same $(wc -l \
+	    <"$results.dd") rows as jq"
 done
+
+# DuckDB: NAME THREADS, timed as timed1 or timed, and the query's own time
+# (the faster of the pinned runs) as NAME-query
+: >"$results.stderr"
+duck() {
+	duck_name=$1	# timed sets name
+	: >"$results.stderr"
+	if [ "$2" = 1 ]; then
+		timed1 "$duck_name" $duckdb 1 "$in"
+	else
+		timed "$duck_name" $duckdb "$2" "$in"
+	fi
+	awk -v n="$duck_name-query" '$1 == "query" { print n, $2, 0 }' \
+	    "$results.stderr" | sort -k2n | head -n 1 >>"$results"
+}
 
 r=1
 while [ $r -le "$ROUNDS" ]; do
 	# the runs a ratio compares come close together
 	timed1 parse-only bench/parseonly "$in"
 	timed acw ./agentev acw "$in"
+	[ -z "$duckdb" ] || duck duckdb "$ncpu"
 	[ -n "$QUICK" ] || timed acw-2x ./agentev acw "$data/2day.ndjson"
+	[ -n "$QUICK" ] || timed acw-4x ./agentev acw "$data/4day.ndjson"
 	timed1 jq-acw jq -r -f bench/acw.jq "$in"
 	timed1 acw-j1 ./agentev -j 1 acw "$in"
+	[ -z "$duckdb" ] || duck duckdb-j1 1
+	timed1 summary-j1 ./agentev -j 1 summary "$in"
+	timed1 acw-j1-o3 ./agentev -j 1 acw -o status="$results.o1" \
+	    -o activity="$results.o2" -o summary="$results.o3" "$in"
 	timed1 acw-j1-nomemo env AGENTEV_MEMO=0 ./agentev -j 1 acw "$in"
 	timed acw-nomemo env AGENTEV_MEMO=0 ./agentev acw "$in"
 	# -o: three more tables from the same pass, next to acw alone
@@ -106,7 +168,7 @@ while [ $r -le "$ROUNDS" ]; do
 	    -o activity="$results.o2" -o summary="$results.o3" "$in"
 	for c in status events activity summary check; do
 		[ -z "$QUICK" ] || break
-		timed1 "$c-j1" ./agentev -j 1 "$c" "$in"
+		[ "$c" = summary ] || timed1 "$c-j1" ./agentev -j 1 "$c" "$in"
 		timed "$c" ./agentev "$c" "$in"
 	done
 	# the varied input: memo on and off next to each other
@@ -121,8 +183,10 @@ while [ $r -le "$ROUNDS" ]; do
 done
 
 size() { [ -s "$1" ] && echo "$(wc -c <"$1") $(wc -l <"$1")" || echo "0 0"; }
-awk -v rounds="$ROUNDS" -v day="$(size "$in")" \
+awk -v rounds="$ROUNDS" -v day="$(size "$in")" -v ncpu="$ncpu" \
     -v twoday="$(size "$data/2day.ndjson")" -v big="$(size "$data/big.ndjson")" \
+    -v fourday="$(size "$data/4day.ndjson")" -v load="$(cut -d' ' -f1-3 \
+    /proc/loadavg 2>/dev/null)" \
     -v var="$(size "$varied")" '
 function target(what, x, limit) {
 	printf "  %-34s %5.2f  (<= %.2f)  %s\n", what, x, limit,
@@ -152,22 +216,41 @@ function ratio(a, b,   n, i, v) {
 }
 END {
 	split(day, d, " "); split(twoday, d2, " "); split(big, db, " ")
-	split(var, dv, " ")
-	printf "input: %.1f MB, %d events (2x: %.1f MB; big: %.1f MB; " \
-	    "v- rows: varied, %.1f MB, %d events); medians of %d " \
-	    "interleaved runs\n\n", d[1] / 1e6, d[2], d2[1] / 1e6,
-	    db[1] / 1e6, dv[1] / 1e6, dv[2], rounds
+	split(var, dv, " "); split(fourday, d4, " ")
+	printf "input: %.1f MB, %d events (2x: %.1f MB; 4x: %.1f MB; " \
+	    "big: %.1f MB; v- rows: varied, %.1f MB, %d events); medians " \
+	    "of %d interleaved runs; load average at the end: %s\n\n",
+	    d[1] / 1e6, d[2], d2[1] / 1e6, d4[1] / 1e6, db[1] / 1e6,
+	    dv[1] / 1e6, dv[2], rounds, load
 	printf "%-14s %8s %8s %10s %9s\n", "run", "seconds", "MB/s",
 	    "events/s", "peak MiB"
 	for (i = 1; i <= names; i++) {
 		n = order[i]; m = median(n)
 		b = n == "acw-2x" ? d2[1] : n == "acw-big" ? db[1] : d[1]
 		e = n == "acw-2x" ? d2[2] : n == "acw-big" ? db[2] : d[2]
+		if (n == "acw-4x") { b = d4[1]; e = d4[2] }
 		if (n ~ /^v-/) { b = dv[1]; e = dv[2] }
 		printf "%-14s %8.2f %8.1f %10.0f %9.1f\n", n, m, b / m / 1e6,
 		    e / m, rss[n] / 1024
 	}
 	printf "\nratios, medians of the ratios within each round (target):\n"
+	if ("duckdb" in seen) {
+		target("acw -j1 / DuckDB 1 thread", ratio("acw-j1",
+		    "duckdb-j1"), 0.8)
+		target(sprintf("acw / DuckDB %d threads", ncpu),
+		    ratio("acw", "duckdb"), 0.8)
+		printf "  %-34s %5.2f  (DuckDB: the query alone, inside " \
+		    "node)\n", "acw -j1 / DuckDB 1 thread", ratio("acw-j1",
+		    "duckdb-j1-query")
+		printf "  %-34s %5.2f  (DuckDB: the query alone, inside " \
+		    "node)\n", sprintf("acw / DuckDB %d threads", ncpu),
+		    ratio("acw", "duckdb-query")
+		printf "  %-34s %5.1f MiB against DuckDB %.1f MiB\n",
+		    "peak RSS, acw", rss["acw"] / 1024, rss["duckdb"] / 1024
+	}
+	target("summary -j1 / acw -j1", ratio("summary-j1", "acw-j1"), 1.15)
+	target("acw -j1 -o status,activity,summary / acw -j1",
+	    ratio("acw-j1-o3", "acw-j1"), 1.15)
 	target("acw -j1 / jq", ratio("acw-j1", "jq-acw"), 0.5)
 	target("acw -j1 / parse-only", ratio("acw-j1", "parse-only"), 0.4)
 	target("acw / jq", ratio("acw", "jq-acw"), 0.3)
@@ -192,6 +275,16 @@ END {
 		printf "  %-34s %5.2f  (<= 2.10; the input is %.2fx the " \
 		    "bytes, so %.2fx for exactly twice)\n", "acw on 2x input / acw",
 		    x, d2[1] / d[1], 2 * x / (d2[1] / d[1])
+	}
+	if ("acw-4x" in seen) {
+		printf "  %-34s %5.1f MiB (<= 32; acw on the day: %.1f MiB, " \
+		    "on 2x: %.1f MiB)  %s\n", "peak RSS, acw on 4x input",
+		    rss["acw-4x"] / 1024, rss["acw"] / 1024,
+		    rss["acw-2x"] / 1024, rss["acw-4x"] <= 32 * 1024 &&
+		    rss["acw-4x"] <= rss["acw"] * 1.25 ? "met" : "NOT met"
+		printf "  %-34s %5.2f  (<= 4.20; the input is %.2fx the " \
+		    "bytes)\n", "acw on 4x input / acw",
+		    ratio("acw-4x", "acw"), d4[1] / d[1]
 	}
 	if ("acw-big" in seen)
 		printf "  %-34s %5.1f MiB (<= 64; %.2f GB stream)\n",

@@ -9,9 +9,11 @@
  * AGENTEV_FUZZ_ZONE and AGENTEV_FUZZ_INTERVAL in the environment set -z and
  * -i for the whole run (both are process-wide settings in agentev too).
  *
- * Every input runs three times: without the memo of validated subtrees,
- * with an empty memo, and again with the memo the second run filled (so
- * that every clean snapshot of the input is a hit).  Each run writes what
+ * Every input runs three times: without the memo of validated subtrees
+ * (and so without parse.c's fast path, which AGENTEV_MEMO=0 turns off
+ * too), with an empty memo, and again with the memo the second run filled
+ * (so that every clean snapshot of the input is a hit, and every clean
+ * event takes the fast path).  Each run writes what
  * the record path handed on (every event's fields, every verdict, every
  * rejected record's bytes) and the table into a log; the three logs must
  * be equal, or the harness aborts.
@@ -83,12 +85,14 @@ log_snapshot(FILE *fp, const char *name, const struct snapshot *s)
 	for (i = 0; i < s->ncontacts; i++) {
 		fprintf(fp, "\n  contact");
 		log_string(fp, "id", s->contacts[i].id);
+		log_string(fp, "initial", s->contacts[i].initial_id);
 		log_string(fp, "channel", s->contacts[i].channel);
 		log_string(fp, "method", s->contacts[i].initiation_method);
 		log_string(fp, "queue", s->contacts[i].queue_name);
 		log_string(fp, "state", s->contacts[i].state_name);
-		fprintf(fp, " %d %lld", (int)s->contacts[i].state,
-		    (long long)s->contacts[i].state_start);
+		fprintf(fp, " %d %lld %lld", (int)s->contacts[i].state,
+		    (long long)s->contacts[i].state_start,
+		    (long long)s->contacts[i].connected);
 	}
 }
 
