@@ -26,6 +26,10 @@
 # on and off (AGENTEV_MEMO=0): the memo must not make it slower.  On the
 # day the memo is timed off as well, to show what it saves.
 #
+# adherence -A (gen.py --schedule, the bench day's schedule) is timed
+# beside status: the schedule may not cost more than 10%; and the time to
+# read a schedule of 100,000 segments.
+#
 # CPUs of a virtual machine need not be equally fast (on the machine this
 # was written on one ran the baseline 1.5x slower than the other), which
 # makes an unpinned single-threaded run land on either and its time
@@ -47,6 +51,18 @@ gen "$data/day.ndjson" 24
 [ -n "$QUICK" ] || gen "$data/2day.ndjson" 48
 [ -n "$QUICK" ] || gen "$data/4day.ndjson" 96
 gen "$data/varied.ndjson" 6 120 --varied
+# the bench day's schedule (gen.py --schedule: the same events), for
+# adherence -A beside status; and 100,000 segments, for the load alone
+sched=$data/day.schedule.csv
+[ -s "$sched" ] || python3 samples/gen.py --seed 42 --agents 75 --hours 24 \
+    --dup-rate 0 --schedule "$sched" >/dev/null
+[ -s "$data/sched100k.csv" ] || python3 -c '
+print("username,start,end,activity")
+for a in range(5000):
+    for k in range(20):
+        print("agent%04d,2026-11-04T%02d:%02d:00Z,2026-11-04T%02d:%02d:00Z,%s"
+              % (a, k, 0, k, 45, ("Work", "Break", "Lunch")[k % 3]))
+' >"$data/sched100k.csv"
 [ -n "$BIG" ] && gen "$data/big.ndjson" 256
 in=$data/day.ndjson
 varied=$data/varied.ndjson
@@ -159,6 +175,10 @@ while [ $r -le "$ROUNDS" ]; do
 	timed1 acw-j1 ./agentev -j 1 acw "$in"
 	[ -z "$duckdb" ] || duck duckdb-j1 1
 	timed1 summary-j1 ./agentev -j 1 summary "$in"
+	timed1 status-j1a ./agentev -j 1 status "$in"
+	timed1 adherence-j1 ./agentev -j 1 -A "$sched" adherence "$in"
+	timed schedule-100k ./agentev -A "$data/sched100k.csv" adherence \
+	    </dev/null
 	timed1 acw-j1-o3 ./agentev -j 1 acw -o status="$results.o1" \
 	    -o activity="$results.o2" -o summary="$results.o3" "$in"
 	timed1 acw-j1-nomemo env AGENTEV_MEMO=0 ./agentev -j 1 acw "$in"
@@ -249,6 +269,10 @@ END {
 		    "peak RSS, acw", rss["acw"] / 1024, rss["duckdb"] / 1024
 	}
 	target("summary -j1 / acw -j1", ratio("summary-j1", "acw-j1"), 1.15)
+	target("adherence -A -j1 / status -j1", ratio("adherence-j1",
+	    "status-j1a"), 1.10)
+	printf "  %-34s %5.2f s  (100,000 segments read, no events)\n",
+	    "-A load", median("schedule-100k")
 	target("acw -j1 -o status,activity,summary / acw -j1",
 	    ratio("acw-j1-o3", "acw-j1"), 1.15)
 	target("acw -j1 / jq", ratio("acw-j1", "jq-acw"), 0.5)
