@@ -21,6 +21,7 @@ library only.
 """
 
 import argparse
+import bisect
 import calendar
 import heapq
 import json
@@ -1270,254 +1271,449 @@ def write_csv(path, header, rows):
 
 # --- schedules and adherence (--schedule) -----------------------------------
 #
-# The schedule is made after the simulation, from what each agent did, so
-# the events are the same with or without it: Work over each session
-# (starting a few minutes early or late, the last one running past the
-# LOGOUT), the agent's own Break, Lunch and Training moved by a few
-# minutes (some written in another case, some Training as a Meeting no
-# status has), one break the agent never takes (it stays Available, and
-# nothing happens at the break's boundaries), one agent left without a
-# schedule and two scheduled usernames that never log in.  No boundary
-# falls where the events hide a status change (between a lost
-# STATE_CHANGE and the heartbeat that reveals it), where what a reader of
-# the events can know differs from what happened.
+# The schedule is made after the simulation, from what each agent did (its
+# status.csv rows), with a random.Random of its own, so the events and the
+# other expected files are the same with or without it:
+#  - Work over each login session, starting a few minutes before or after
+#    the LOGIN (a late login is out of adherence, an early one unscheduled
+#    time); the Work of a session that ends the agent's day runs 10 to 20
+#    minutes past its LOGOUT (logged out in a segment is out of adherence);
+#  - the agent's own Break, Lunch, Training and 'Coaching "1:1"' moved and
+#    stretched by up to 3 minutes at each end (partial adherence), in any
+#    case (break, LUNCH), a few left out (Work over them: out), some
+#    Training written as a Meeting (a name no status has: always out);
+#  - per day, a Break and a Meeting planted where an agent stays Available
+#    and logged in, each for another agent (a skipped break: out for the
+#    whole segment, with no event of that agent at its start or end);
+#  - the last agent left without a schedule, and two usernames that are
+#    scheduled and never log in.
+# Times are whole minutes, within the generated period.  No boundary falls
+# between a lost STATE_CHANGE and the heartbeat that reveals it: there what
+# a reader of the events knows differs from what happened (see below).
 #
-# The truth follows the rules of agentev's adherence table (its manual):
-# up to the clock (the newest EventTimestamp), an agent is logged out
-# before its first event and outside its sessions; in a Work segment it
-# adheres with a ROUTABLE status, in another with the status of that
-# name, any case; a stretch out of adherence is a run within one segment.
+# The truth follows the rules of agentev's adherence table and its
+# adherence>D alert rule (the manual, and the "Schedules" decision):
+#  - up to the clock C, the newest EventTimestamp; nothing at or after C;
+#  - an agent is logged out before its first event F and outside its
+#    sessions (status.csv); in a segment it adheres while logged in with a
+#    ROUTABLE status (Work, any case) or with the status named as the
+#    activity (other activities, ASCII case aside); UNKNOWN never adheres;
+#    time logged in outside every segment is unscheduled;
+#  - a stretch is a run of out-of-adherence time within one segment.
 
 SCHEDULE_HEADER = "username,activity,start,end,team"
+# Scheduled, never in the events: (username, start as a fraction of the
+# generated period).  Usernames that gen.py never gives an agent.
+NEVER_SEEN = (("sam.kowalski", 0.15), ("nadia.haddad", 0.35))
+# The statuses the schedule has segments for (the others are left to Work).
+SCHEDULED_STATUSES = ("Break", "Lunch", "Training", 'Coaching "1:1"')
+# Planted per day while the agent is Available: (activity, length).
+PLANTED = (("Break", 10 * MINUTE), ("Meeting", 15 * MINUTE))
+# The team column, which agentev ignores (one needs quotes).
+TEAMS = ("Team Alpha", "Sales, EMEA", "Nightingale")
+# Offsets some schedule times are written with, in minutes east of UTC.
+OFFSETS = (60, 60, 60, -300, 330)
 
 
-def schedule_time(ms, rng):
-    """ISO 8601 of a whole-second time, sometimes with a +01:00 offset."""
-    if rng.random() < 0.15:
-        return time.strftime("%Y-%m-%dT%H:%M:%S+01:00",
-                             time.gmtime(ms // 1000 + 3600))
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ms // 1000))
+def floor_minute(ms):
+    return ms // MINUTE * MINUTE
 
 
-def make_schedule(world, agents, seed):
-    """[(username, start, end, activity)] in file order."""
-    rng = random.Random("agentev:%s:schedule" % seed)
-    rows, per = [], {}
+def ceil_minute(ms):
+    return -(-ms // MINUTE) * MINUTE
+
+
+def fold(text):
+    """ASCII case folding, as agentev compares names (strcasecmp)."""
+    return text.encode("utf-8").lower().decode("utf-8")
+
+
+def status_spans(world):
+    """Each username's status.csv rows in time order, as [start, end, name,
+    type, ended_by] with end None while still OPEN (an UNKNOWN row, which
+    gen.py never writes, would have an empty name)."""
+    spans = {}
     for r in world.status_rows:
-        end = parse_iso(r[5]) if r[5] else world.clock
-        per.setdefault(r[1], []).append((parse_iso(r[4]), end, r[2]))
-    hidden = {}
+        spans.setdefault(r[1], []).append(
+            [parse_iso(r[4]), parse_iso(r[5]) if r[5] else None, r[2], r[3],
+             r[7]])
+    for rows in spans.values():
+        rows.sort()
+    return spans
+
+
+def sessions_of(rows, clock):
+    """The login sessions in status rows (runs of rows that touch): [(login,
+    end, ended_by, [(start, end, name)])], an OPEN session ending at the
+    clock."""
+    sessions = []
+    for s, e, name, _, how in rows:
+        e = clock if e is None else e
+        if sessions and sessions[-1][1] == s:
+            sessions[-1][1] = e
+            sessions[-1][2] = how
+            sessions[-1][3].append((s, e, name))
+        else:
+            sessions.append([s, e, how, [(s, e, name)]])
+    return sessions
+
+
+def make_schedule(world, agents, log, seed):
+    """The schedule, [(username, start, end, activity)] in file order: the
+    agents' segments grouped by agent, each agent's in time order, then the
+    scheduled usernames that never log in."""
+    rng = random.Random("agentev:%s:schedule" % seed)
+    spans = status_spans(world)
+    lo = ceil_minute(world.start)
+    hi = floor_minute(world.end)
+    hidden = {}                         # agent index: [(start, reveal)]
     for index, start, reveal in world.hidden:
-        hidden.setdefault(agents[index].username, []).append(
-            (start, reveal))
-    skipped = False
-    for agent in agents[:-1]:            # the last one has no schedule
-        spans = sorted(per.get(agent.username, []))
-        if not spans:
-            continue
+        hidden.setdefault(index, []).append((start, reveal))
+    own = {}                            # agent index: its event times
+    for t, index in log:
+        own.setdefault(index, set()).add(t)
+    planted = {}                        # day: {activity: username}
+
+    def work():
+        return rng.choice(("Work", "Work", "Work", "work", "WORK"))
+
+    rows = []
+    for agent in (agents[:-1] if len(agents) > 1 else agents):
+        sessions = sessions_of(spans.get(agent.username, []), world.clock)
         segs = []
-        # sessions: runs of touching status rows
-        sessions = []
-        for s, e, name in spans:
-            if sessions and sessions[-1][1] == s:
-                sessions[-1][1] = e
-                sessions[-1][2].append((s, e, name))
+        for k, (s, e, how, inner) in enumerate(sessions):
+            t = floor_minute(s) + rng.choice((-5, -2, 0, 3, 6)) * MINUTE
+            later = sessions[k + 1][0] if k + 1 < len(sessions) else None
+            if how == "LOGOUT" and (later is None or later - e > 2 * HOUR):
+                end = floor_minute(e) + rng.randint(10, 20) * MINUTE
             else:
-                sessions.append([s, e, [(s, e, name)]])
-        for k, (s, e, inner) in enumerate(sessions):
-            start = s // MINUTE * MINUTE + rng.choice((-5, -2, 0, 3, 6)) * \
-                MINUTE
-            end = e // MINUTE * MINUTE + rng.choice((-4, 0, 2)) * MINUTE
-            if k == len(sessions) - 1:
-                end = e + 15 * MINUTE    # past the LOGOUT
-            t = start
+                end = floor_minute(e) + rng.choice((-4, 0, 2)) * MINUTE
             for a, b, name in inner:
-                if name not in ("Break", "Lunch", "Training") or \
-                        rng.random() < 0.15:
-                    if name == "Available" and not skipped and \
-                            b - a > 40 * MINUTE and a + 10 * MINUTE >= t:
-                        # the break never taken: Available throughout
-                        x = (a + 15 * MINUTE) // MINUTE * MINUTE
-                        segs.append((t, x, rng.choice(("Work", "work"))))
-                        segs.append((x, x + 10 * MINUTE, "Break"))
-                        t = x + 10 * MINUTE
-                        skipped = True
+                day = (a - world.start) // (24 * HOUR)
+                if name == "Available":
+                    # plant what this day lacks, well inside the status,
+                    # one segment an agent
+                    done = planted.setdefault(day, {})
+                    todo = [p for p in PLANTED if p[0] not in done]
+                    x = ceil_minute(a + 15 * MINUTE)
+                    if not todo or agent.username in done.values() or \
+                            b - a < 40 * MINUTE or x < t:
+                        continue
+                    act, length = todo[0]
+                    mine = own.get(agent.index, ())
+                    if x in mine or x + length in mine:
+                        continue        # an event at a boundary: not here
+                    if x > t:
+                        segs.append((t, x, work()))
+                    segs.append((x, x + length, act))
+                    done[act] = agent.username
+                    t = x + length
                     continue
-                x = max(t, a // MINUTE * MINUTE + rng.randint(-3, 3) * MINUTE)
-                y = b // MINUTE * MINUTE + rng.randint(-3, 3) * MINUTE
+                if name not in SCHEDULED_STATUSES or rng.random() < 0.15:
+                    continue            # left to Work
+                x = max(t, floor_minute(a) + rng.randint(-3, 3) * MINUTE)
+                y = floor_minute(b) + rng.randint(-3, 3) * MINUTE
                 if y <= x:
                     continue
                 act = rng.choice((name, name, name.lower(), name.upper()))
                 if name == "Training" and rng.random() < 0.3:
                     act = "Meeting"
                 if x > t:
-                    segs.append((t, x, rng.choice(("Work", "Work", "WORK"))))
+                    segs.append((t, x, work()))
                 segs.append((x, y, act))
                 t = y
             if end > t:
-                segs.append((t, end, "Work"))
-        # move a boundary out of a hidden change's window, to its reveal
-        moved = []
+                segs.append((t, end, work()))
+        # Boundaries leave the windows of hidden changes (to the next
+        # minute after the reveal), and the generated period; touching
+        # stays touching, and a segment left empty goes.
+        clean = []
         for a, b, act in segs:
-            for s, reveal in hidden.get(agent.username, ()):
-                if s < a <= reveal:
-                    a = reveal + SECOND
-                if s < b <= reveal:
-                    b = reveal + SECOND
-            a, b = a // SECOND * SECOND, b // SECOND * SECOND
-            if moved and a < moved[-1][2]:
-                a = moved[-1][2]
+            a, b = (unhide(x, hidden.get(agent.index, ())) for x in (a, b))
+            a, b = max(a, lo), min(b, hi)
+            if clean and a < clean[-1][1]:
+                a = clean[-1][1]
             if b > a:
-                moved.append((agent.username, a, b, act))
-        rows.extend(moved)
-    first = min(r[1] for r in rows) if rows else world.start
-    for name, offset in (("ghost.one", HOUR), ("ghost.two", 3 * HOUR)):
-        rows.append((name, first + offset, first + offset + 2 * HOUR,
-                     "Work"))
-        rows.append((name, first + offset + 2 * HOUR,
-                     first + offset + 2 * HOUR + 15 * MINUTE, "Break"))
+                clean.append((a, b, act))
+        rows.extend((agent.username, a, b, act) for a, b, act in clean)
+    span = hi - lo
+    for name, at in NEVER_SEEN:
+        t = lo + floor_minute(int(span * at))
+        for length, act in ((min(2 * HOUR, span // 4), "Work"),
+                            (15 * MINUTE, "Break"), (HOUR, "work")):
+            a, b = t, min(floor_minute(t + length), hi)
+            if b > a:
+                rows.append((name, a, b, act))
+            t = b
     return rows
+
+
+def unhide(t, windows):
+    """t, or the next whole minute after the reveal of a hidden status
+    change whose window [status start, reveal] holds t."""
+    moved = True
+    while moved:
+        moved = False
+        for start, reveal in windows:
+            if start <= t <= reveal:
+                t = ceil_minute(reveal + 1)
+                moved = True
+    return t
+
+
+def schedule_time(ms, rng):
+    """ISO 8601 of a whole-second time: most in UTC (Z), some with an
+    offset (the same instant)."""
+    if rng.random() < 0.15:
+        off = rng.choice(OFFSETS)
+        return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(
+            ms // 1000 + off * 60)) + "%s%02d:%02d" % (
+                "+" if off >= 0 else "-", abs(off) // 60, abs(off) % 60)
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ms // 1000))
 
 
 def write_schedule(path, rows, seed):
     rng = random.Random("agentev:%s:schedule-times" % seed)
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        f.write(SCHEDULE_HEADER + "\n")
+    with open(path, "wb") as f:
+        f.write(SCHEDULE_HEADER.encode("ascii") + b"\n")
         for user, s, e, act in rows:
-            f.write(",".join(csv_field(x) for x in (
+            f.write((",".join(csv_field(x) for x in (
                 user, act, schedule_time(s, rng), schedule_time(e, rng),
-                "team %d" % (len(user) % 3))) + "\n")
+                TEAMS[len(user) % len(TEAMS)])) + "\n").encode("utf-8"))
 
 
-def parse_duration_ms(text):
-    """90s, 5m, 1h30m, ... in milliseconds."""
+def parse_duration(text):
+    """(text, milliseconds) of a duration as agentev's rules write it: an
+    integer with ms, s, m, h or d, or a sum of them (1h30m)."""
     units = {"ms": 1, "s": SECOND, "m": MINUTE, "h": HOUR, "d": 24 * HOUR}
     parts = re.findall(r"(\d+)(ms|s|m|h|d)", text)
     if not parts or "".join(n + u for n, u in parts) != text:
-        raise argparse.ArgumentTypeError("not a duration: %r" % text)
-    return sum(int(n) * units[u] for n, u in parts)
+        raise argparse.ArgumentTypeError(
+            "expected a duration such as 90s, 5m or 1h30m, got %r" % text)
+    return text, sum(int(n) * units[u] for n, u in parts)
 
 
 def ratio_text(num, den):
+    """num / den with four places, rounded half up; empty when den is 0."""
     if den == 0:
         return ""
     q = (2 * num * 10000 + den) // (2 * den)
     return "%d.%04d" % divmod(q, 10000)
 
 
-def adherence_truth(world, agents, log, sched, threshold, rule):
-    """The adherence rows, the stretches and the alert rows."""
-    clock = world.clock
-    first, order = {}, []
-    for t, index in log:
-        if index not in first:
-            first[index] = t
-            order.append(index)
-    # the clock values agentev moves through: the running maximum
-    ticks, top = [], None
-    for t, _ in log:
-        if top is None or t > top:
-            top = t
-            ticks.append(t)
-    by_user = {}
-    for user, s, e, act in sched:
-        by_user.setdefault(user, []).append((s, e, act))
-    status = {}
-    for r in world.status_rows:
-        end = parse_iso(r[5]) if r[5] else clock
-        status.setdefault(r[1], []).append((parse_iso(r[4]), end, r[2],
-                                            r[3]))
+class Adherence:
+    """What the schedule says of each agent, worked out from the
+    simulation: the sums of its row and its stretches out of adherence.
 
-    reveals = {}                        # (user, status start): reveal
-    for index, start, reveal in world.hidden:
-        reveals[(agents[index].username, start)] = reveal
+    The clock values agentev goes through are the running maxima of the
+    EventTimestamps in stream order (a duplicate delivered later does not
+    move it).  A stretch is [segment, start, end, by, known]: end None
+    while still out at the clock; by "segment" when its segment ended it,
+    known then the first clock value at or after that end (agentev passes
+    a boundary when its clock does); by "agent" when the agent's own change
+    (LOGIN, status) ended it, known then the EventTimestamp of the event
+    that shows the change: its time, or for a lost STATE_CHANGE the
+    heartbeat that reveals it (the status still changed at its
+    StartTimestamp, which is where the stretch ends)."""
 
-    def first_tick_after(x, floor):
-        for t in ticks:
-            if t > x and t >= floor:
-                return t
-        return None
-
-    rows, stretches, alerts = [], [], []
-    keys = [("a", agents[i]) for i in order] + [
-        ("u", u) for u in dict.fromkeys(x[0] for x in sched)
-        if u not in {agents[i].username for i in order}]
-    for kind, who in keys:
-        user = who.username if kind == "a" else who
-        f = first[who.index] if kind == "a" else clock
-        segs = sorted(by_user.get(user, []))
-        mine = [(max(s, f), e, n, ty) for s, e, n, ty in
-                status.get(user, []) if e > max(s, f)] if kind == "a" else []
-        cuts = {f, clock} | {x for s, e, _ in segs for x in (s, e)} | \
-            {x for s, e, _, _ in mine for x in (s, e)}
-        cuts = sorted(c for c in cuts if c <= clock)
-        if kind == "u":
-            cuts = sorted({c for s, e, _ in segs for c in (s, e)
-                           if c <= clock} | {clock})
-        sums = dict.fromkeys(("sch", "in", "out", "pres", "uns", "exc"), 0)
-        run = None                      # [segment, start, end]
-        done = []
-        for t0, t1 in zip(cuts, cuts[1:]):
-            st = next(((n, ty) for s, e, n, ty in mine if s <= t0 < e), None)
-            seg = next((k for k, (s, e, _) in enumerate(segs)
-                        if s <= t0 < e), None)
-            if seg is None:
-                if st:
-                    sums["uns"] += t1 - t0
-                if run:
-                    done.append(run)
-                    run = None
+    def __init__(self, world, agents, log, sched):
+        self.clock = clock = world.clock
+        self.ticks = []
+        for t, _ in log:
+            if not self.ticks or t > self.ticks[-1]:
+                self.ticks.append(t)
+        first, order = {}, []
+        for t, index in log:
+            if index not in first:
+                first[index] = t
+                order.append(index)
+        reveals = {}                    # (agent index, status start): reveal
+        for index, start, reveal in world.hidden:
+            reveals[(index, start)] = reveal
+        by_user = {}
+        for user, s, e, act in sched:
+            by_user.setdefault(user, []).append((s, e, act))
+        for segs in by_user.values():
+            segs.sort()
+        spans = status_spans(world)
+        # agents with events in first-seen order, then scheduled usernames
+        # with none in the order the schedule first names them
+        self.agents = []                # [arn, user, sums, segs, stretches,
+        #                                  first event, reveals of its own]
+        by_index = {a.index: a for a in agents}
+        for index in order:
+            a = by_index[index]
+            segs = by_user.get(a.username, [])
+            mine = {s: r for (i, s), r in reveals.items() if i == index}
+            sums, stretches = self.follow(
+                segs, spans.get(a.username, []), first[index], mine)
+            self.agents.append([a.arn, a.username, sums, segs, stretches,
+                                first[index], mine])
+        seen = {by_index[i].username for i in order}
+        for user in dict.fromkeys(u for u, _, _, _ in sched):
+            if user in seen:
                 continue
-            act = segs[seg][2]
-            ok = st is not None and (st[1] == "ROUTABLE"
-                                     if act.lower() == "work"
-                                     else st[0].lower() == act.lower())
+            segs = by_user[user]
+            sums = dict.fromkeys(("sch", "in", "out", "pres", "uns"), 0)
+            stretches = []
+            for k, (s, e, _) in enumerate(segs):
+                if s >= clock:
+                    continue
+                sums["sch"] += min(e, clock) - s
+                sums["out"] += min(e, clock) - s
+                stretches.append([k, s, e if e <= clock else None,
+                                  "segment", None])
+            self.agents.append(["", user, sums, segs, stretches, None, {}])
+
+    def follow(self, segs, rows, f, reveals):
+        """The sums and stretches of an agent with events: from its first
+        event f on, logged in with the status of its rows."""
+        clock = self.clock
+
+        def state(t):
+            """(name, type) at instant t, or None: logged out."""
+            if t < f:
+                return None
+            for s, e, name, kind, _ in rows:
+                if s <= t and (e is None or t < e):
+                    return name, kind
+            return None
+
+        def adheres(st, act):
+            if st is None or not st[0] or st[1] == "UNKNOWN":
+                return False
+            if fold(act) == "work":
+                return st[1] == "ROUTABLE"
+            return fold(st[0]) == fold(act)
+
+        def segment(t):
+            for k, (s, e, _) in enumerate(segs):
+                if s <= t < e:
+                    return k
+            return None
+
+        def close(run, t):
+            k, s = run
+            if t == segs[k][1]:
+                return [k, s, t, "segment", self.tick_at_or_after(t)]
+            return [k, s, t, "agent", reveals.get(t, t)]
+
+        cuts = {f, clock}
+        for s, e, _ in segs:
+            cuts.update((s, e))
+        for s, e, _, _, _ in rows:
+            cuts.add(s)
+            if e is not None:
+                cuts.add(e)
+        cuts = sorted(c for c in cuts if c <= clock)
+        sums = dict.fromkeys(("sch", "in", "out", "pres", "uns"), 0)
+        stretches = []
+        run = None                      # [segment, start] out of adherence
+        for t0, t1 in zip(cuts, cuts[1:]):
+            k, st = segment(t0), state(t0)
+            if run and (k != run[0] or adheres(st, segs[k][2])):
+                stretches.append(close(run, t0))
+                run = None
+            if k is None:
+                if st is not None:
+                    sums["uns"] += t1 - t0
+                continue
+            ok = adheres(st, segs[k][2])
             sums["sch"] += t1 - t0
             sums["in" if ok else "out"] += t1 - t0
-            if st:
+            if st is not None:
                 sums["pres"] += t1 - t0
-            if run and (ok or run[0] != seg):
-                done.append(run)
-                run = None
-            if not ok:
-                if run is None:
-                    run = [seg, t0, t1]
-                run[2] = t1
+            if not ok and run is None:
+                run = [k, t0]
         if run:
-            done.append(run)
-        for seg, s, e in done:
-            if e - s > threshold:
-                sums["exc"] += 1
-            if kind != "a":
+            k = run[0]
+            if segs[k][1] == clock or adheres(state(clock), segs[k][2]):
+                # its segment, or the agent's event at the clock, ends it
+                stretches.append(close(run, clock))
+            else:
+                stretches.append([k, run[1], None, None, None])
+        return sums, stretches
+
+    def tick_at_or_after(self, t):
+        i = bisect.bisect_left(self.ticks, t)
+        return self.ticks[i] if i < len(self.ticks) else None
+
+    def tick_after(self, t, floor):
+        """The first clock value after t and not before floor."""
+        i = max(bisect.bisect_right(self.ticks, t),
+                bisect.bisect_left(self.ticks, floor))
+        return self.ticks[i] if i < len(self.ticks) else None
+
+    def table(self, threshold):
+        """adherence.csv: exceptions are the stretches longer than
+        threshold."""
+        out = []
+        for arn, user, sums, segs, stretches, _, _ in self.agents:
+            sch = sums["sch"]
+            exceptions = sum(
+                1 for _, s, e, _, _ in stretches
+                if (self.clock if e is None else min(e, self.clock)) - s >
+                threshold)
+            out.append([arn, user, "", seconds_text(sch),
+                        seconds_text(sums["in"]), seconds_text(sums["out"]),
+                        ratio_text(sums["in"], sch),
+                        seconds_text(sums["pres"]),
+                        seconds_text(sums["uns"]),
+                        ratio_text(sums["pres"] + sums["uns"], sch),
+                        str(exceptions)])
+        return out
+
+    def stretch_rows(self):
+        """adherence-stretches.csv: the stretches of the agents with
+        events."""
+        out = []
+        for arn, user, _, segs, stretches, _, _ in self.agents:
+            if not arn:
                 continue
-            act = segs[seg][2]
-            is_open = e == clock and segs[seg][1] > clock
-            stretches.append([who.arn, user, act, iso(s),
-                              "" if is_open else iso(e)])
-            if e <= f:
-                continue                # before the agent was seen
-            since = segs[seg][0] if s < f else s
-            # a change the events hid is known only at its reveal
-            c = first_tick_after(since + threshold,
-                                 max(f, reveals.get((user, s), f)))
-            hidden_end = reveals.get((user, e))
-            if c is None or not (is_open or e - since > threshold or
-                                 (hidden_end is not None and
-                                  c <= hidden_end)):
+            for k, s, e, _, known in stretches:
+                out.append([arn, user, segs[k][2], iso(s),
+                            "" if e is None else iso(e),
+                            "" if known is None else iso(known)])
+        return out
+
+    def alert_rows(self, threshold, rule):
+        """adherence-alert.csv: what alert -a 'adherence>D' writes.
+
+        A stretch is RAISED at the first clock value c after since + D
+        (since: its start), if it lasted longer than D: still out at the
+        clock; or ended by its segment at end with end - since > D (passing
+        a boundary closes the stretch before the check at that clock value,
+        and one that passed D in between is raised then, at c, and cleared
+        at once); or ended by the agent's own event at known with c <=
+        known (the check at an event's time comes before the event).  Not
+        before the agent's first event f, nor before the reveal of the
+        lost STATE_CHANGE that began it (agentev knows it from there).
+        CLEARED at the stretch's end, with value end - since.  A stretch
+        over before f raises nothing, nor does one that its segment ended
+        exactly at f; one that began before f began at its segment's start
+        (logged out), and ends at f when the agent's first event adheres.
+        Scheduled usernames that never appear raise nothing."""
+        out = []
+        for arn, user, _, segs, stretches, f, reveals in self.agents:
+            if not arn:
                 continue
-            alerts.append([iso(c), who.arn, user, rule, "RAISED", act,
-                           iso(since), seconds_text(c - since)])
-            if not is_open:
-                alerts.append([iso(e), who.arn, user, rule, "CLEARED", act,
-                               iso(since), seconds_text(e - since)])
-        rows.append([who.arn if kind == "a" else "", user, "",
-                     seconds_text(sums["sch"]), seconds_text(sums["in"]),
-                     seconds_text(sums["out"]),
-                     ratio_text(sums["in"], sums["sch"]),
-                     seconds_text(sums["pres"]), seconds_text(sums["uns"]),
-                     ratio_text(sums["pres"] + sums["uns"], sums["sch"]),
-                     str(sums["exc"])])
-    return rows, stretches, alerts
+            for k, s, e, by, known in stretches:
+                if e is not None and (e < f or (e == f and
+                                                by == "segment")):
+                    continue
+                c = self.tick_after(s + threshold, max(f, reveals.get(s, f)))
+                if c is None or not (
+                        e is None or
+                        (by == "segment" and e - s > threshold) or
+                        (by == "agent" and c <= known)):
+                    continue
+                act = segs[k][2]
+                out.append([iso(c), arn, user, rule, "RAISED", act, iso(s),
+                            seconds_text(c - s)])
+                if e is not None:
+                    out.append([iso(e), arn, user, rule, "CLEARED", act,
+                                iso(s), seconds_text(e - s)])
+        return out
 
 
 def write_rows(path, header, rows):
@@ -1548,14 +1744,15 @@ def main():
                    help="shift: the fixed four-agent sample of samples/ "
                    "(ignores --agents and --hours)")
     p.add_argument("--schedule", metavar="FILE",
-                   help="also write a schedule for the day (CSV), and with "
-                   "--expect-dir adherence.csv, adherence-stretches.csv and "
-                   "adherence-alert.csv")
+                   help="also write a schedule for the day (CSV) made from "
+                   "what the agents did; with --expect-dir also "
+                   "adherence.csv and adherence-stretches.csv")
     p.add_argument("--adherence-alert", metavar="DURATION",
-                   type=parse_duration_ms, default=None,
-                   help="the threshold of adherence-alert.csv and of "
-                   "adherence.csv's exceptions (default 5m for the alert "
-                   "rows, every stretch for the exceptions)")
+                   type=parse_duration, default=None,
+                   help="with --schedule and --expect-dir: also "
+                   "adherence-alert.csv, the rows of alert -a "
+                   "'adherence>DURATION', and adherence.csv's exceptions "
+                   "over DURATION only (5m, 90s, 1h30m, ...)")
     p.add_argument("--varied", action="store_true",
                    help="events as varied as can be: every agent has "
                    "routing profiles of its own (from 48 queues), up to "
@@ -1564,6 +1761,9 @@ def main():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     if args.agents < 1 or args.hours <= 0 or not 0 <= args.dup_rate <= 1:
         p.error("need --agents >= 1, --hours > 0, 0 <= --dup-rate <= 1")
+    if args.adherence_alert is not None and not (args.schedule and
+                                                 args.expect_dir):
+        p.error("--adherence-alert needs --schedule and --expect-dir")
 
     if args.scenario == "shift":
         world = World(args.seed, args.start, args.start + 40 * MINUTE,
@@ -1579,7 +1779,7 @@ def main():
                                   sys.stdout.buffer, log)
     sys.stdout.buffer.flush()
     if args.schedule:
-        sched = make_schedule(world, agents, args.seed)
+        sched = make_schedule(world, agents, log, args.seed)
         write_schedule(args.schedule, sched, args.seed)
 
     if args.expect_dir:
@@ -1602,27 +1802,23 @@ def main():
                   "first_status,contacts_handled,first_event,bucket_start",
                   world.session_rows)
         if args.schedule:
-            given = args.adherence_alert
-            threshold = given or 0
-            text = sys.argv[sys.argv.index("--adherence-alert") + 1] \
-                if given is not None else "5m"
-            rows, stretches, _ = adherence_truth(
-                world, agents, log, sched, threshold, "")
-            _, _, alerts = adherence_truth(
-                world, agents, log, sched,
-                given if given is not None else 5 * MINUTE,
-                "adherence>" + text)
+            truth = Adherence(world, agents, log, sched)
+            text, threshold = args.adherence_alert or ("", 0)
             write_rows(os.path.join(args.expect_dir, "adherence.csv"),
                        "agent_arn,username,bucket_start,scheduled_s,"
                        "in_adherence_s,out_of_adherence_s,adherence,"
                        "logged_in_scheduled_s,unscheduled_s,conformance,"
-                       "exceptions", rows)
+                       "exceptions", truth.table(threshold))
             write_csv(os.path.join(args.expect_dir,
                                    "adherence-stretches.csv"),
-                      "agent_arn,username,activity,start,end", stretches)
-            write_csv(os.path.join(args.expect_dir, "adherence-alert.csv"),
-                      "time,agent_arn,username,rule,state,subject,since,"
-                      "value", alerts)
+                      "agent_arn,username,activity,start,end,known",
+                      truth.stretch_rows())
+            if args.adherence_alert:
+                write_csv(os.path.join(args.expect_dir,
+                                       "adherence-alert.csv"),
+                          "time,agent_arn,username,rule,state,subject,"
+                          "since,value",
+                          truth.alert_rows(threshold, "adherence>" + text))
 
 
 if __name__ == "__main__":
