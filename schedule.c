@@ -52,6 +52,9 @@ struct reader {
 	size_t		 whylen;
 };
 
+static int	fail(struct reader *, uint64_t, const char *, const char *, ...)
+		    __attribute__((format(printf, 4, 5)));
+
 static int
 fail(struct reader *r, uint64_t line, const char *column, const char *fmt,
     ...)
