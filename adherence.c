@@ -73,22 +73,36 @@ struct adherence_part {
 	int			 excepted;	/* it was counted */
 	int			 published;	/* it was published open */
 	int			 quiet;		/* catching up: publish nothing */
+	int			 queued;	/* it has its place in run.due */
 	struct tally		*v;		/* by bucket, then fields */
 	size_t			 n;
 	size_t			 cap;
 };
 
 /*
+ * The segment boundaries the agents wait for, soonest first (ties in the
+ * agents' order): one entry per started, scheduled agent, at or before
+ * its next boundary (an event that moved it on leaves the entry early;
+ * the tick moves it when it comes up).
+ */
+struct due {
+	int64_t		 at;
+	struct agent	*agent;
+};
+
+/*
  * What every agent shares within one run: the buckets before `done` and
- * the schedule-only time before `from` are written; `due` is the earliest
- * segment boundary an agent waits for; `taken` marks the scheduled
- * agents that an agent of the input has.
+ * the schedule-only time before `from` are written; `due` the boundaries
+ * agents wait for; `taken` marks the scheduled agents that an agent of
+ * the input has.
  */
 static struct {
 	const struct engine	*engine;
 	int64_t			 done;
 	int64_t			 from;
-	int64_t			 due;
+	struct due		*due;
+	size_t			 ndue;
+	size_t			 due_cap;
 	unsigned char		*taken;
 } run;
 
@@ -409,11 +423,69 @@ link(struct adherence_part *p, const struct agent *a)
 	}
 }
 
+static void	queue(struct adherence_part *, struct agent *);
+
+/* The boundary queue ---------------------------------------------- */
+
+static int
+due_before(const struct due *x, const struct due *y)
+{
+	return x->at < y->at || (x->at == y->at &&
+	    x->agent->index < y->agent->index);
+}
+
+static void
+due_down(size_t i)
+{
+	struct due tmp;
+	size_t c;
+
+	while ((c = 2 * i + 1) < run.ndue) {
+		if (c + 1 < run.ndue && due_before(&run.due[c + 1], &run.due[c]))
+			c++;
+		if (!due_before(&run.due[c], &run.due[i]))
+			break;
+		tmp = run.due[i];
+		run.due[i] = run.due[c];
+		run.due[c] = tmp;
+		i = c;
+	}
+}
+
+static void
+due_push(int64_t at, struct agent *a)
+{
+	struct due tmp;
+	size_t i, up;
+
+	if (run.ndue == run.due_cap) {
+		run.due_cap = run.due_cap ? run.due_cap * 2 : 64;
+		run.due = xrealloc(run.due, run.due_cap, sizeof(*run.due));
+	}
+	i = run.ndue++;
+	run.due[i].at = at;
+	run.due[i].agent = a;
+	for (; i > 0 && due_before(&run.due[i], &run.due[up = (i - 1) / 2]);
+	    i = up) {
+		tmp = run.due[i];
+		run.due[i] = run.due[up];
+		run.due[up] = tmp;
+	}
+}
+
+static void
+due_pop(void)
+{
+	run.due[0] = run.due[--run.ndue];
+	due_down(0);
+}
+
 /* A new run (engine): start from the clock the -S state left. */
 static void
 sync(struct view *v)
 {
 	struct engine *e = v->engine;
+	struct adherence_part *p;
 	size_t i, n;
 
 	if (run.engine == e)
@@ -424,13 +496,17 @@ sync(struct view *v)
 		run.from = bucket_enabled() ? bucket_start(e->start_clock) :
 		    e->start_clock;
 	run.done = run.from;
-	run.due = INT64_MIN;
+	run.ndue = 0;
 	free(run.taken);
 	(void)schedule_agents(&n);
 	if ((run.taken = calloc(n + 1, 1)) == NULL)
 		fatal_oom();
-	for (i = 0; i < e->nagents; i++)
-		link(PART(v, e->order[i]), e->order[i]);
+	for (i = 0; i < e->nagents; i++) {
+		p = PART(v, e->order[i]);
+		link(p, e->order[i]);
+		p->queued = 0;
+		queue(p, e->order[i]);
+	}
 }
 
 /*
@@ -485,6 +561,18 @@ next_boundary(struct adherence_part *p)
 	    INT64_MAX;
 }
 
+/* A scheduled agent waits for its next boundary from now on. */
+static void
+queue(struct adherence_part *p, struct agent *a)
+{
+	int64_t b;
+
+	if (!p->queued && (b = next_boundary(p)) != INT64_MAX) {
+		p->queued = 1;
+		due_push(b, a);
+	}
+}
+
 /*
  * Every hook that names an agent starts here; without -A there is
  * nothing to do.  A scheduled agent may wait for a boundary sooner than
@@ -494,7 +582,6 @@ static int
 touch(struct view *v, struct agent *a)
 {
 	struct adherence_part *p = PART(v, a);
-	int64_t b;
 
 	if (!schedule_given())
 		return 0;
@@ -503,8 +590,7 @@ touch(struct view *v, struct agent *a)
 		start(v, a);
 	else
 		link(p, a);
-	if ((b = next_boundary(p)) < run.due)
-		run.due = b;
+	queue(p, a);
 	return 1;
 }
 
@@ -779,27 +865,25 @@ credit_all(struct view *v, int64_t t)
 static void
 adherence_tick(struct view *v)
 {
-	const struct engine *e = v->engine;
 	struct adherence_part *p;
-	int64_t clock = e->clock, now, b;
-	size_t i;
+	struct agent *a;
+	int64_t clock = v->engine->clock, now, at;
 
 	if (!schedule_given())
 		return;
 	sync(v);
 	if (clock < 0)
 		return;
-	if (clock >= run.due) {
-		run.due = INT64_MAX;
-		for (i = 0; i < e->nagents; i++) {
-			p = PART(v, e->order[i]);
-			while ((b = next_boundary(p)) <= clock) {
-				credit(v, e->order[i], b);
-				evaluate(v, e->order[i]);
-			}
-			if (b < run.due)
-				run.due = b;
+	while (run.ndue > 0 && (at = run.due[0].at) <= clock) {
+		a = run.due[0].agent;
+		due_pop();
+		p = PART(v, a);
+		p->queued = 0;
+		if (next_boundary(p) == at) {
+			credit(v, a, at);
+			evaluate(v, a);
 		}
+		queue(p, a);
 	}
 	if (bucket_enabled() && (now = bucket_start(clock)) > run.done) {
 		credit_all(v, now);

@@ -596,13 +596,21 @@ drain(struct view *v)
 		fire(v, alerts.heap[0]);
 }
 
-/* Queue a new or changed condition; it may be due at once. */
+/*
+ * Queue a new or changed condition; it may be due at once.  While the
+ * clock moves (a view's tick: segment boundaries passing for every agent,
+ * one agent after another) the conditions are only queued, and
+ * alert_tick, which runs after the views it needs, fires them: a stretch
+ * another agent's boundary closes later in the same tick must not be
+ * raised before that.
+ */
 static void
 watch(struct view *v, struct cond *c)
 {
 	c->deadline = next_deadline(c);
 	heap_update(c);
-	drain(v);
+	if (!v->engine->ticking)
+		drain(v);
 }
 
 /* The condition's interval ended at end: clear what it raised. */

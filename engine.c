@@ -272,6 +272,7 @@ engine_agent(struct engine *e, const char *arn)
 		e->order_cap = e->order_cap ? e->order_cap * 2 : 64;
 		e->order = xrealloc(e->order, e->order_cap, sizeof(*e->order));
 	}
+	a->index = e->nagents;
 	e->order[e->nagents++] = a;
 	return a;
 }
@@ -292,9 +293,11 @@ advance(struct engine *e, int64_t t)
 	if (t <= e->clock)
 		return;
 	e->clock = t;
+	e->ticking = 1;
 	for (v = e->views; v < e->views + e->nviews; v++)
 		if (v->ops->tick != NULL)
 			v->ops->tick(v);
+	e->ticking = 0;
 }
 
 /* Hand an interval a view opened or closed to the views that take them. */

@@ -51,6 +51,7 @@ struct agent {
 	/* duplicate detection: two generations of EventIds */
 	struct idset	 ids[2];
 	int64_t		 ids_since;	/* when ids[0] was started */
+	size_t		 index;		/* its place in the engine's order */
 	void		*part[MAX_VIEWS];
 };
 
@@ -155,6 +156,7 @@ struct engine {
 	int64_t		 clock;
 	int64_t		 start_clock;	/* the clock the -S state left, or -1 */
 	const struct event *applying;	/* the event the views are given */
+	int		 ticking;	/* the views' tick hooks are running */
 	int64_t		 as_of;
 	/* -w: events held in a heap on (EventTimestamp, input order) */
 	int64_t		 window;	/* 0 without -w */
