@@ -1318,5 +1318,6 @@ main(int argc, char *argv[])
 	free(operands);
 	arena_drop();
 	memo_drop();
+	parse_drop();
 	return r->status;
 }

@@ -214,9 +214,10 @@ void	 memo_drop(void);
 const struct snapshot *memo_find(enum memo_part, const char *, size_t);
 int	 memo_enabled(void);
 
-/* parse.c */
+/* parse.c; parse_drop frees what the calling thread's fast path kept */
 void	 parse_value(const char *, size_t, const struct origin *,
 	    const struct config *, record_fn, void *);
+void	 parse_drop(void);
 int	 parse_time(const char *, size_t, int64_t *);
 int	 parse_event(json_t *, const struct config *, struct event *,
 	    struct verdict *);

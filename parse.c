@@ -2062,6 +2062,18 @@ fast_place(struct fast *f, struct event *ev)
 static _Thread_local char *fast_buf;
 static _Thread_local size_t fast_cap;
 
+/* The fast path's copies of a record and its contacts, on this thread. */
+void
+parse_drop(void)
+{
+	free(fast_buf);
+	fast_buf = NULL;
+	fast_cap = 0;
+	free(fast_contacts);
+	fast_contacts = NULL;
+	fast_contacts_cap = 0;
+}
+
 /*
  * The event in the record at buf, when the fast path can tell; or NULL.
  * Not inlined, so that make profile can count it apart.

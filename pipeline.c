@@ -229,6 +229,7 @@ worker_main(void *arg)
 	pthread_mutex_unlock(&p->lock);
 	arena_drop();
 	memo_drop();
+	parse_drop();
 	return NULL;
 }
 
