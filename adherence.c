@@ -94,7 +94,8 @@ struct due {
  * What every agent shares within one run: the buckets before `done` and
  * the schedule-only time before `from` are written; `due` the boundaries
  * agents wait for; `taken` marks the scheduled agents that an agent of
- * the input has.
+ * the input has; `absent` the engine's absent agents, for alert, of the
+ * scheduled agents not taken.
  */
 static struct {
 	const struct engine	*engine;
@@ -104,6 +105,8 @@ static struct {
 	size_t			 ndue;
 	size_t			 due_cap;
 	unsigned char		*taken;
+	struct agent		**absent;	/* by scheduled agent */
+	int			 absent_made;
 } run;
 
 /* Columns ------------------------------------------------------------ */
@@ -259,7 +262,8 @@ static void
 count(struct view *v, struct agent *a, unsigned mask, int64_t start,
     int64_t end)
 {
-	if (end > start)
+	if (end > start && !a->absent)	/* an absent agent's rows come
+					   from the schedule: write_bucket */
 		view_split(v, a, &mask, start, end, "", add_piece);
 }
 
@@ -372,7 +376,7 @@ credit(struct view *v, struct agent *a, int64_t t)
 			count(v, a, BIT(A_SCHEDULED) | BIT(A_OUT) | present,
 			    p->credited, end);
 			cross = p->out_since + threshold;
-			if (!p->excepted && end > cross) {
+			if (!p->excepted && end > cross && !a->absent) {
 				const char *field[MAX_KEYS];
 
 				fields_of(v, a, field);
@@ -404,9 +408,14 @@ evaluate(struct view *v, struct agent *a)
 
 /* Agents ------------------------------------------------------------- */
 
-/* Look the agent's schedule up, and mark it as taken. */
+static void	absent_end(struct view *, size_t, struct agent *);
+
+/*
+ * Look the agent's schedule up, and mark it as taken: the absent agent
+ * that stood for it until now is done.
+ */
 static void
-link(struct adherence_part *p, const struct agent *a)
+link(struct view *v, struct adherence_part *p, struct agent *a)
 {
 	size_t n;
 	struct sched_agent *all = schedule_agents(&n);
@@ -418,6 +427,7 @@ link(struct adherence_part *p, const struct agent *a)
 	p->next = 0;
 	if (p->sched != NULL) {
 		run.taken[p->sched - all] = 1;
+		absent_end(v, (size_t)(p->sched - all), a);
 		if (p->started)
 			p->next = schedule_find(p->sched, p->credited);
 	}
@@ -497,13 +507,16 @@ sync(struct view *v)
 		    e->start_clock;
 	run.done = run.from;
 	run.ndue = 0;
+	free(run.absent);
+	run.absent = NULL;
+	run.absent_made = 0;
 	free(run.taken);
 	(void)schedule_agents(&n);
 	if ((run.taken = calloc(n + 1, 1)) == NULL)
 		fatal_oom();
 	for (i = 0; i < e->nagents; i++) {
 		p = PART(v, e->order[i]);
-		link(p, e->order[i]);
+		link(v, p, e->order[i]);
 		p->queued = 0;
 		queue(p, e->order[i]);
 	}
@@ -511,12 +524,12 @@ sync(struct view *v)
 
 /*
  * The agent's first event in this run or the state: what was not
- * written of its schedule yet counts as logged out up to the clock, as
- * a scheduled agent with no events does; only a stretch still open at
- * the clock is published (as one that began at its segment's start).
+ * written of its schedule yet counts as logged out up to t (the clock),
+ * as a scheduled agent with no events does; only a stretch still open at
+ * t is published (as one that began at its segment's start).
  */
 static void
-start(struct view *v, struct agent *a)
+start(struct view *v, struct agent *a, int64_t t)
 {
 	struct adherence_part *p = PART(v, a);
 	const struct segment *seg;
@@ -526,9 +539,9 @@ start(struct view *v, struct agent *a)
 	p->presence = P_OUT;
 	p->out_since = NO_TIME;
 	p->credited = run.from;
-	link(p, a);
-	if (p->sched == NULL || v->engine->clock < 0) {
-		p->credited = v->engine->clock;
+	link(v, p, a);
+	if (p->sched == NULL || t < 0) {
+		p->credited = t;
 		return;
 	}
 	if ((seg = current(p)) != NULL && seg->start < p->credited) {
@@ -539,7 +552,7 @@ start(struct view *v, struct agent *a)
 	}
 	/* quietly: no stretch of this catching up is published */
 	p->quiet = 1;
-	credit(v, a, v->engine->clock);
+	credit(v, a, t);
 	p->quiet = 0;
 	if (p->out_since != NO_TIME) {
 		p->published = 1;
@@ -574,6 +587,71 @@ queue(struct adherence_part *p, struct agent *a)
 }
 
 /*
+ * With alert in the run: an absent agent for each scheduled agent that no
+ * agent of the input or the state has, followed from t, where this run
+ * starts: the clock the state left, or the first event's.  Out of
+ * adherence in every segment, its stretches are published for alert;
+ * one open at t is published as one that began at its segment's start
+ * (alert knows what an earlier batch raised of it: alert_interval).
+ */
+static void
+absent_start(struct view *v)
+{
+	struct engine *e = v->engine;
+	struct sched_agent *all;
+	struct adherence_part *p;
+	struct agent *a;
+	int64_t t = e->start_clock >= 0 ? e->start_clock : e->clock;
+	size_t i, n;
+
+	run.absent_made = 1;
+	if (engine_view(e, &alert_view) == NULL)
+		return;
+	all = schedule_agents(&n);
+	if ((run.absent = calloc(n + 1, sizeof(*run.absent))) == NULL)
+		fatal_oom();
+	for (i = 0; i < n; i++) {
+		if (run.taken[i])
+			continue;
+		a = run.absent[i] = engine_absent(e, all[i].arn,
+		    all[i].username);
+		p = PART(v, a);
+		p->linked = 1;
+		p->sched = &all[i];
+		start(v, a, t);
+		queue(p, a);
+	}
+}
+
+/*
+ * Agent `to` of the input has scheduled agent i: its absent agent follows
+ * nothing more.  Its stretch, if open, goes on as to's (alert_adopt):
+ * to is accounted as logged out up to its first event, so it has the
+ * same stretch from the same segment start, unless to was already out
+ * of adherence (a username learnt late): then the absent one ends.
+ */
+static void
+absent_end(struct view *v, size_t i, struct agent *to)
+{
+	struct adherence_part *p;
+	struct agent *a;
+
+	if (run.absent == NULL || (a = run.absent[i]) == NULL)
+		return;
+	run.absent[i] = NULL;
+	p = PART(v, a);
+	if (((struct adherence_part *)PART(v, to))->out_since != NO_TIME)
+		stretch_end(v, a, v->engine->clock > p->out_since ?
+		    v->engine->clock : p->out_since);
+	else if (p->out_since != NO_TIME) {
+		alert_adopt(v->engine, a, to);
+		p->published = 0;
+		stretch_end(v, a, p->out_since);
+	}
+	p->sched = NULL;
+}
+
+/*
  * Every hook that names an agent starts here; without -A there is
  * nothing to do.  A scheduled agent may wait for a boundary sooner than
  * the others.
@@ -587,9 +665,9 @@ touch(struct view *v, struct agent *a)
 		return 0;
 	sync(v);
 	if (!p->started)
-		start(v, a);
+		start(v, a, v->engine->clock);
 	else
-		link(p, a);
+		link(v, p, a);
 	queue(p, a);
 	return 1;
 }
@@ -874,6 +952,8 @@ adherence_tick(struct view *v)
 	sync(v);
 	if (clock < 0)
 		return;
+	if (!run.absent_made)
+		absent_start(v);
 	while (run.ndue > 0 && (at = run.due[0].at) <= clock) {
 		a = run.due[0].agent;
 		due_pop();

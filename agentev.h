@@ -339,6 +339,9 @@ int	 alert_add_rule(const char *, char *, size_t);
 size_t	 alert_nrules(void);
 size_t	 alert_nrules_adherence(void);
 int64_t	 alert_adherence_threshold(void);
+struct engine;
+struct agent;
+void	 alert_adopt(struct engine *, struct agent *, struct agent *);
 
 /* state.c: -S */
 int	 state_load(struct engine *, const char *, const struct config *,

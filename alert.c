@@ -331,7 +331,10 @@ before(const struct cond *x, const struct cond *y)
 
 	if (x->deadline != y->deadline)
 		return x->deadline < y->deadline;
-	if ((c = strcmp(x->agent->arn, y->agent->arn)) != 0)
+	/* an absent agent may have no ARN (adherence.c): then its username */
+	if ((c = strcmp_null(x->agent->arn, y->agent->arn)) != 0 ||
+	    (x->agent->arn == NULL &&
+	    (c = strcmp_null(x->agent->username, y->agent->username)) != 0))
 		return c < 0;
 	if (x->kind != y->kind)
 		return x->kind < y->kind;
@@ -702,6 +705,53 @@ late(struct view *v, struct cond *c, int64_t end)
 }
 
 /*
+ * The stretch of an absent agent (adherence.c) that a run with -S opens
+ * as it starts: it follows from the schedule and the clock alone, so an
+ * earlier batch raised each rule whose time the clock had passed (the
+ * state keeps no absent agent).
+ */
+static void
+carried(const struct view *v, struct cond *c)
+{
+	uint64_t pending = c->match;
+	size_t r;
+
+	for (r = 0; pending != 0; r++, pending >>= 1)
+		if ((pending & 1) &&
+		    c->since + rules[r].ms < v->engine->start_clock)
+			c->raised |= (uint64_t)1 << r;
+}
+
+/*
+ * The absent agent `from` turned out to be `to`, an agent of the input
+ * that has no condition yet (adherence.c): its stretch goes on as to's,
+ * what it raised raised.
+ */
+void
+alert_adopt(struct engine *e, struct agent *from, struct agent *to)
+{
+	struct view *v = engine_view(e, &alert_view);
+	struct alert_part *p, *q;
+	struct cond *c;
+
+	if (v == NULL)
+		return;
+	p = PART(v, from);
+	q = PART(v, to);
+	while (p->nconds > 0) {
+		c = p->conds[--p->nconds];
+		c->agent = to;
+		c->part = q;
+		if (q->nconds == q->conds_cap) {
+			q->conds_cap = q->conds_cap ? q->conds_cap * 2 : 4;
+			q->conds = xrealloc(q->conds, q->conds_cap,
+			    sizeof(*q->conds));
+		}
+		q->conds[q->nconds++] = c;
+	}
+}
+
+/*
  * An activity, ACW or adherence interval opened or closed.  One that
  * closes without having been seen open (the input or the state began
  * inside it) raises now what it lasted long enough for, and clears.  An
@@ -730,11 +780,17 @@ alert_interval(struct view *v, struct agent *a, const struct interval *iv)
 	single = kind == COND_ACTIVITY || kind == COND_ADHERENCE;
 	c = cond_find(p, kind, single && iv->end < 0 ? NULL : iv->name, -1);
 	if (iv->end < 0) {
+		if (c != NULL && single && c->since == iv->start &&
+		    strcmp_null(c->subject, iv->name) == 0)
+			return;		/* the same, adopted: alert_adopt */
 		if (c != NULL && single)
 			cond_end(v, c, iv->start);
 		else if (c != NULL)
 			return;
-		watch(v, cond_new(p, a, kind, iv->name, iv->start));
+		c = cond_new(p, a, kind, iv->name, iv->start);
+		if (a->absent)
+			carried(v, c);
+		watch(v, c);
 		return;
 	}
 	if (c == NULL)

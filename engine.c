@@ -277,6 +277,50 @@ engine_agent(struct engine *e, const char *arn)
 	return a;
 }
 
+/*
+ * An agent the -A schedule names that no event has shown yet: the
+ * adherence view follows its schedule (logged out, so out of adherence in
+ * every segment) and publishes its stretches, so that alert raises a no-
+ * show.  It has a part for every view but is in neither the table nor the
+ * order: no table writes a row for it and -S does not keep it.  arn may
+ * be NULL (a schedule by username).
+ */
+struct agent *
+engine_absent(struct engine *e, const char *arn, const char *username)
+{
+	struct agent *a;
+	size_t j;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		fatal_oom();
+	a->arn = arn != NULL ? xstrdup(arn) : NULL;
+	a->username = username != NULL ? xstrdup(username) : NULL;
+	a->absent = 1;
+	/* after every agent of the order, in the order made */
+	a->index = ((size_t)-1 >> 1) + e->nabsent;
+	for (j = 0; j < e->nviews; j++)
+		if (e->views[j].ops->part_size > 0 && (a->part[j] =
+		    calloc(1, e->views[j].ops->part_size)) == NULL)
+			fatal_oom();
+	if ((e->nabsent & (e->nabsent - 1)) == 0)	/* 0, or a power of 2 */
+		e->absent = xrealloc(e->absent, e->nabsent ? 2 * e->nabsent :
+		    1, sizeof(*e->absent));
+	e->absent[e->nabsent++] = a;
+	return a;
+}
+
+/* The run's view of ops (for its table, or one that needs it), or NULL. */
+struct view *
+engine_view(struct engine *e, const struct view_ops *ops)
+{
+	size_t i;
+
+	for (i = 0; i < e->nviews; i++)
+		if (e->views[i].ops == ops)
+			return &e->views[i];
+	return NULL;
+}
+
 /* The as-of time (-t): where the clock stops at the end of the input. */
 void
 engine_set_as_of(struct engine *e, int64_t t)
@@ -570,6 +614,9 @@ engine_free(struct engine *e)
 		return;
 	for (i = 0; i < e->nagents; i++)
 		agent_clear(e, e->order[i]);
+	for (i = 0; i < e->nabsent; i++)
+		agent_clear(e, e->absent[i]);
+	free(e->absent);
 	for (i = 0; i < e->nheld; i++) {
 		event_free(e->held[i].ev);
 		free(e->held[i].file);

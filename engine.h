@@ -52,6 +52,7 @@ struct agent {
 	struct idset	 ids[2];
 	int64_t		 ids_since;	/* when ids[0] was started */
 	size_t		 index;		/* its place in the engine's order */
+	int		 absent;	/* known only from the schedule */
 	void		*part[MAX_VIEWS];
 };
 
@@ -172,10 +173,14 @@ struct engine {
 	struct agent	**order;	/* agents in first-seen order */
 	size_t		 nagents;
 	size_t		 order_cap;
+	struct agent	**absent;	/* engine_absent's */
+	size_t		 nabsent;
 };
 
 /* engine.c */
 struct agent	*engine_agent(struct engine *, const char *);
+struct agent	*engine_absent(struct engine *, const char *, const char *);
+struct view	*engine_view(struct engine *, const struct view_ops *);
 void	 engine_publish(struct engine *, struct agent *,
 	    const struct interval *);
 void	 agent_clear(struct engine *, struct agent *);

@@ -1523,10 +1523,15 @@ class Adherence:
             if not self.ticks or t > self.ticks[-1]:
                 self.ticks.append(t)
         first, order = {}, []
+        names = {a.index: a.username for a in agents}
+        self.first_clock = {}           # username: the clock value as its
+        high = None                     # first event comes
         for t, index in log:
+            high = t if high is None or t > high else high
             if index not in first:
                 first[index] = t
                 order.append(index)
+                self.first_clock[names[index]] = high
         reveals = {}                    # (agent index, status start): reveal
         for index, start, reveal in world.hidden:
             reveals[(index, start)] = reveal
@@ -1686,33 +1691,45 @@ class Adherence:
         and one that passed D in between is raised then, at c, and cleared
         at once); or ended by the agent's own event at known with c <=
         known (the check at an event's time comes before the event).  Not
-        before the agent's first event f, nor before the reveal of the
-        lost STATE_CHANGE that began it (agentev knows it from there).
-        CLEARED at the stretch's end, with value end - since.  A stretch
-        over before f raises nothing, nor does one that its segment ended
-        exactly at f; one that began before f began at its segment's start
-        (logged out), and ends at f when the agent's first event adheres.
-        Scheduled usernames that never appear raise nothing."""
+        before the first clock value t0, nor before the reveal of the lost
+        STATE_CHANGE that began it (agentev knows it from there).  CLEARED
+        at the stretch's end, with value end - since.  A stretch over
+        before t0 raises nothing, nor does one that its segment ended
+        exactly at t0.
+
+        Until the clock value F at which its first event comes, a
+        scheduled agent is absent: logged out, each segment a stretch from
+        its start, with agent_arn empty in its rows (agentev does not know
+        it yet); a scheduler username that never appears stays so.  The
+        stretch open at F goes on as the agent's (it is the same: logged
+        out from the segment's start), raised before F with agent_arn
+        empty, after it with the agent's; the first event is checked at F
+        (it ends the stretch when it adheres)."""
         out = []
+        t0 = self.ticks[0]
         for arn, user, _, segs, stretches, f, reveals in self.agents:
-            if not arn:
-                continue
+            first = self.first_clock.get(user) if arn else None
             for k, s, e, by, known in stretches:
-                if e is not None and (e < f or (e == f and
-                                                by == "segment")):
+                if e is not None and (e < t0 or (e == t0 and
+                                                 by == "segment")):
                     continue
-                c = self.tick_after(s + threshold, max(f, reveals.get(s, f)))
+                c = self.tick_after(s + threshold,
+                                    max(t0, reveals.get(s, t0)))
+                if by == "agent" and first is not None and s <= first:
+                    known = max(known, first)
                 if c is None or not (
                         e is None or
                         (by == "segment" and e - s > threshold) or
                         (by == "agent" and c <= known)):
                     continue
                 act = segs[k][2]
-                out.append([iso(c), arn, user, rule, "RAISED", act, iso(s),
-                            seconds_text(c - s)])
+                out.append([iso(c), arn if first is not None and
+                            c > first else "", user, rule, "RAISED", act,
+                            iso(s), seconds_text(c - s)])
                 if e is not None:
-                    out.append([iso(e), arn, user, rule, "CLEARED", act,
-                                iso(s), seconds_text(e - s)])
+                    out.append([iso(e), arn if first is not None and not (
+                        by == "segment" and e <= first) else "", user,
+                        rule, "CLEARED", act, iso(s), seconds_text(e - s)])
         return out
 
 

@@ -11,9 +11,10 @@
 # The truth must hold a skipped break (a Break segment out of adherence
 # from its start to its end, while the agent stays logged in and Available:
 # no event of that agent at its boundaries, none inside that shows another
-# status, a login or a logout), a scheduled agent who never logs in, an
-# agent with events and no schedule, and a RAISED row, so that the test
-# cannot pass on days that lack them.
+# status, a login or a logout), a scheduled agent who never logs in, raised
+# as a no-show, an agent with events and no schedule, and a RAISED row,
+# and one of the days an agent raised before its first event, so that the
+# test cannot pass on days that lack them.
 # Skipped (exit 0) only when agentev has no -A or no adherence command.
 set -e
 : "${AGENTEV:=$PWD/agentev}"
@@ -30,7 +31,7 @@ then
 	    "$(head -1 "$d/probe")"
 	exit 0
 fi
-for seed in 3 8 21; do
+for seed in 3 5 8 21; do
 	gen="python3 samples/gen.py --seed $seed --agents 8 --hours 12
 	    --dup-rate 0.03"
 	$gen --schedule "$d/s.$seed.csv" --expect-dir "$d/e.$seed" \
@@ -71,10 +72,10 @@ $(diff "$d/e5.$seed/adherence.csv" "$d/got" | head -8)"
 $(diff "$d/want.rows" "$d/got.rows" | head -8)"
 
 	# what the truth must hold
-	python3 - "$day" "$s" "$d/e.$seed" "$d/e5.$seed" <<'EOF' ||
+	python3 - "$day" "$s" "$d/e.$seed" "$d/e5.$seed" "$d/late" <<'EOF' ||
 import calendar, csv, json, re, sys, time
 
-day, sched, exp, exp5 = sys.argv[1:5]
+day, sched, exp, exp5, late = sys.argv[1:6]
 
 def ms(text):
     """Milliseconds of 2026-11-04T08:00:00Z, ...+01:00 or ...00.123Z."""
@@ -113,6 +114,12 @@ if not any(r["agent_arn"] and r["username"] not in scheduled and
     missing.append("an agent with events and no schedule")
 if not any(r["state"] == "RAISED" for r in alerts):
     missing.append("a RAISED row")
+if not any(r["state"] == "RAISED" and r["agent_arn"] == "" and
+           r["username"] not in events for r in alerts):
+    missing.append("a no-show RAISED (a scheduled agent with no events)")
+if any(r["state"] == "RAISED" and r["agent_arn"] == "" and
+       r["username"] in events for r in alerts):
+    open(late, "w").close()     # one of the days has it
 skipped = []
 for st in stretches:
     if st["activity"].lower() != "break" or not st["end"]:
@@ -133,4 +140,6 @@ if missing:
 EOF
 	    fail "seed $seed: the day does not exercise every rule"
 done
+[ -e "$d/late" ] ||
+    fail "no day has an agent raised before its first event (late login)"
 exit 0
