@@ -343,9 +343,9 @@ pipe_value(struct pipeline *p, const char *file, const struct framed *where,
 	it->where = *where;
 	it->off = b->len;
 	it->len = n;
-	b->data = xgrow(b->data, &b->cap, b->len + n, 1);
-	if (n > 0)	/* an empty value: data may still be NULL */
-		memcpy(b->data + b->len, buf, n);
+	/* one byte more: an empty value still has somewhere to point */
+	b->data = xgrow(b->data, &b->cap, b->len + n + 1, 1);
+	memcpy(b->data + b->len, buf, n);
 	b->len += n;
 	if (b->len >= BATCH_BYTES || b->nitems >= BATCH_ITEMS)
 		submit(p);
