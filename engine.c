@@ -236,6 +236,24 @@ view_saves_state(const struct view_ops *ops, int read_events)
 	return read_events || !ops->shows_state;
 }
 
+/* A new agent with a part for every view. */
+static struct agent *
+agent_new(const struct engine *e, const char *arn, const char *username)
+{
+	struct agent *a;
+	size_t j;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		fatal_oom();
+	a->arn = arn != NULL ? xstrdup(arn) : NULL;
+	a->username = username != NULL ? xstrdup(username) : NULL;
+	for (j = 0; j < e->nviews; j++)
+		if (e->views[j].ops->part_size > 0 && (a->part[j] =
+		    calloc(1, e->views[j].ops->part_size)) == NULL)
+			fatal_oom();
+	return a;
+}
+
 struct agent *
 engine_agent(struct engine *e, const char *arn)
 {
@@ -260,13 +278,7 @@ engine_agent(struct engine *e, const char *arn)
 	    i = (i + 1) & (e->cap - 1))
 		if (strcmp(a->arn, arn) == 0)
 			return a;
-	if ((a = calloc(1, sizeof(*a))) == NULL)
-		fatal_oom();
-	a->arn = xstrdup(arn);
-	for (j = 0; j < e->nviews; j++)
-		if (e->views[j].ops->part_size > 0 && (a->part[j] =
-		    calloc(1, e->views[j].ops->part_size)) == NULL)
-			fatal_oom();
+	a = agent_new(e, arn, NULL);
 	e->table[i] = a;
 	if (e->nagents == e->order_cap) {
 		e->order_cap = e->order_cap ? e->order_cap * 2 : 64;
@@ -288,20 +300,11 @@ engine_agent(struct engine *e, const char *arn)
 struct agent *
 engine_absent(struct engine *e, const char *arn, const char *username)
 {
-	struct agent *a;
-	size_t j;
+	struct agent *a = agent_new(e, arn, username);
 
-	if ((a = calloc(1, sizeof(*a))) == NULL)
-		fatal_oom();
-	a->arn = arn != NULL ? xstrdup(arn) : NULL;
-	a->username = username != NULL ? xstrdup(username) : NULL;
 	a->absent = 1;
 	/* after every agent of the order, in the order made */
 	a->index = ((size_t)-1 >> 1) + e->nabsent;
-	for (j = 0; j < e->nviews; j++)
-		if (e->views[j].ops->part_size > 0 && (a->part[j] =
-		    calloc(1, e->views[j].ops->part_size)) == NULL)
-			fatal_oom();
 	if ((e->nabsent & (e->nabsent - 1)) == 0)	/* 0, or a power of 2 */
 		e->absent = xrealloc(e->absent, e->nabsent ? 2 * e->nabsent :
 		    1, sizeof(*e->absent));
