@@ -490,7 +490,12 @@ due_pop(void)
 	due_down(0);
 }
 
-/* A new run (engine): start from the clock the -S state left. */
+static void	absent_start(struct view *);
+
+/*
+ * A new run (engine): start from the clock the -S state left.  Once the
+ * clock is known (the first event's, or the state's), the absent agents.
+ */
 static void
 sync(struct view *v)
 {
@@ -498,8 +503,11 @@ sync(struct view *v)
 	struct adherence_part *p;
 	size_t i, n;
 
-	if (run.engine == e)
+	if (run.engine == e) {
+		if (!run.absent_made && e->clock >= 0)
+			absent_start(v);
 		return;
+	}
 	run.engine = e;
 	run.from = INT64_MIN;
 	if (e->start_clock >= 0)
@@ -520,6 +528,8 @@ sync(struct view *v)
 		p->queued = 0;
 		queue(p, e->order[i]);
 	}
+	if (e->clock >= 0)
+		absent_start(v);
 }
 
 /*
@@ -587,8 +597,8 @@ queue(struct adherence_part *p, struct agent *a)
 }
 
 /*
- * With alert in the run: an absent agent for each scheduled agent that no
- * agent of the input or the state has, followed from t, where this run
+ * With alert or now in the run: an absent agent for each scheduled agent
+ * that no agent of the input or the state has, followed from t, where this run
  * starts: the clock the state left, or the first event's.  Out of
  * adherence in every segment, its stretches are published for alert;
  * one open at t is published as one that began at its segment's start
@@ -605,7 +615,8 @@ absent_start(struct view *v)
 	size_t i, n;
 
 	run.absent_made = 1;
-	if (engine_view(e, &alert_view) == NULL)
+	if (engine_view(e, &alert_view) == NULL &&
+	    engine_view(e, &now_view) == NULL)
 		return;
 	all = schedule_agents(&n);
 	if ((run.absent = calloc(n + 1, sizeof(*run.absent))) == NULL)
@@ -649,6 +660,7 @@ absent_end(struct view *v, size_t i, struct agent *to)
 		stretch_end(v, a, p->out_since);
 	}
 	p->sched = NULL;
+	a->absent = 2;
 }
 
 /*
@@ -952,8 +964,6 @@ adherence_tick(struct view *v)
 	sync(v);
 	if (clock < 0)
 		return;
-	if (!run.absent_made)
-		absent_start(v);
 	while (run.ndue > 0 && (at = run.due[0].at) <= clock) {
 		a = run.due[0].agent;
 		due_pop();

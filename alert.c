@@ -788,7 +788,7 @@ alert_interval(struct view *v, struct agent *a, const struct interval *iv)
 		else if (c != NULL)
 			return;
 		c = cond_new(p, a, kind, iv->name, iv->start);
-		if (a->absent)
+		if (a->absent == 1)
 			carried(v, c);
 		watch(v, c);
 		return;

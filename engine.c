@@ -293,9 +293,9 @@ engine_agent(struct engine *e, const char *arn)
  * An agent the -A schedule names that no event has shown yet: the
  * adherence view follows its schedule (logged out, so out of adherence in
  * every segment) and publishes its stretches, so that alert raises a no-
- * show.  It has a part for every view but is in neither the table nor the
- * order: no table writes a row for it and -S does not keep it.  arn may
- * be NULL (a schedule by username).
+ * show and now lists it.  It has a part for every view but is in neither
+ * the table nor the order: no other table writes a row for it and -S
+ * does not keep it.  arn may be NULL (a schedule by username).
  */
 struct agent *
 engine_absent(struct engine *e, const char *arn, const char *username)
@@ -303,6 +303,7 @@ engine_absent(struct engine *e, const char *arn, const char *username)
 	struct agent *a = agent_new(e, arn, username);
 
 	a->absent = 1;
+	a->session = SESSION_CLOSED;
 	/* after every agent of the order, in the order made */
 	a->index = ((size_t)-1 >> 1) + e->nabsent;
 	if ((e->nabsent & (e->nabsent - 1)) == 0)	/* 0, or a power of 2 */

@@ -52,7 +52,9 @@ struct agent {
 	struct idset	 ids[2];
 	int64_t		 ids_since;	/* when ids[0] was started */
 	size_t		 index;		/* its place in the engine's order */
-	int		 absent;	/* known only from the schedule */
+	/* 1: known only from the schedule (engine_absent), 2: since then
+	   its agent has come (adherence.c) and it stands for nothing */
+	int		 absent;
 	void		*part[MAX_VIEWS];
 };
 

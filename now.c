@@ -200,15 +200,35 @@ group_rows(struct view *v)
 	free(cells);
 }
 
+/*
+ * After the agents of the input, the scheduled agents no event has named
+ * that are scheduled at as_of (-A): the no-shows (adherence.c follows
+ * them).
+ */
+static void
+absent_rows(struct view *v)
+{
+	const struct engine *e = v->engine;
+	int64_t t = as_of(v);
+	size_t i;
+
+	for (i = 0; i < e->nabsent && t >= 0; i++)
+		if (e->absent[i]->absent == 1 && schedule_at(schedule_of(
+		    e->absent[i]->arn, e->absent[i]->username), t) != NULL)
+			now_row(v, e->absent[i]);
+}
+
 static void
 now_finish(struct view *v, struct agent *a, int open_rows)
 {
 	(void)open_rows;
 	if (v->out == NULL)
 		return;
-	if (group_nkeys() == 0)
+	if (group_nkeys() == 0) {
 		now_row(v, a);
-	else if (a == v->engine->order[v->engine->nagents - 1])
+		if (a == v->engine->order[v->engine->nagents - 1])
+			absent_rows(v);
+	} else if (a == v->engine->order[v->engine->nagents - 1])
 		group_rows(v);
 }
 
@@ -227,6 +247,7 @@ now_flush(struct view *v)
 	}
 	for (i = 0; i < v->engine->nagents; i++)
 		now_row(v, v->engine->order[i]);
+	absent_rows(v);
 }
 
 static void
