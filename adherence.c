@@ -598,11 +598,11 @@ queue(struct adherence_part *p, struct agent *a)
 
 /*
  * With alert or now in the run: an absent agent for each scheduled agent
- * that no agent of the input or the state has, followed from t, where this run
- * starts: the clock the state left, or the first event's.  Out of
- * adherence in every segment, its stretches are published for alert;
- * one open at t is published as one that began at its segment's start
- * (alert knows what an earlier batch raised of it: alert_interval).
+ * that no agent of the input or the state has, followed from t, where
+ * this run starts: the clock the state left, or the first event's.  Out
+ * of adherence in every segment, its stretches are published for alert
+ * and now; one open at t as one that began at its segment's start (alert
+ * knows what an earlier batch raised of it: carried()).
  */
 static void
 absent_start(struct view *v)
