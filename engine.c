@@ -169,8 +169,9 @@ engine_new(struct counts *counts)
 	return e;
 }
 
-static struct view *
-find_view(struct engine *e, const struct view_ops *ops)
+/* The run's view of ops (for its table, or one that needs it), or NULL. */
+struct view *
+engine_view(struct engine *e, const struct view_ops *ops)
 {
 	size_t i;
 
@@ -194,7 +195,7 @@ engine_add_view(struct engine *e, const struct view_ops *ops,
 	const struct view_ops *const *need;
 	struct view *v;
 
-	if ((v = find_view(e, ops)) != NULL) {
+	if ((v = engine_view(e, ops)) != NULL) {
 		if (out != NULL)
 			v->out = out;
 		return;
@@ -313,17 +314,6 @@ engine_absent(struct engine *e, const char *arn, const char *username)
 	return a;
 }
 
-/* The run's view of ops (for its table, or one that needs it), or NULL. */
-struct view *
-engine_view(struct engine *e, const struct view_ops *ops)
-{
-	size_t i;
-
-	for (i = 0; i < e->nviews; i++)
-		if (e->views[i].ops == ops)
-			return &e->views[i];
-	return NULL;
-}
 
 /* The as-of time (-t): where the clock stops at the end of the input. */
 void
