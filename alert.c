@@ -493,6 +493,18 @@ row(struct view *v, const struct cond *c, size_t r, const char *state,
 
 /* Conditions -------------------------------------------------------- */
 
+/* c is one of the agent's conditions from now on. */
+static void
+part_add(struct alert_part *p, struct cond *c)
+{
+	c->part = p;
+	if (p->nconds == p->conds_cap) {
+		p->conds_cap = p->conds_cap ? p->conds_cap * 2 : 4;
+		p->conds = xrealloc(p->conds, p->conds_cap, sizeof(*p->conds));
+	}
+	p->conds[p->nconds++] = c;
+}
+
 static struct cond *
 cond_new(struct alert_part *p, struct agent *a, enum cond_kind kind,
     const char *subject, int64_t since)
@@ -503,7 +515,6 @@ cond_new(struct alert_part *p, struct agent *a, enum cond_kind kind,
 		fatal_oom();
 	c->kind = kind;
 	c->agent = a;
-	c->part = p;
 	c->subject = xstrdup(subject);
 	c->rule = -1;
 	c->since = since;
@@ -511,11 +522,7 @@ cond_new(struct alert_part *p, struct agent *a, enum cond_kind kind,
 	c->pos = NOT_QUEUED;
 	if (kind != COND_MISSED)
 		c->match = matching(kind, subject);
-	if (p->nconds == p->conds_cap) {
-		p->conds_cap = p->conds_cap ? p->conds_cap * 2 : 4;
-		p->conds = xrealloc(p->conds, p->conds_cap, sizeof(*p->conds));
-	}
-	p->conds[p->nconds++] = c;
+	part_add(p, c);
 	return c;
 }
 
@@ -741,13 +748,7 @@ alert_adopt(struct engine *e, struct agent *from, struct agent *to)
 	while (p->nconds > 0) {
 		c = p->conds[--p->nconds];
 		c->agent = to;
-		c->part = q;
-		if (q->nconds == q->conds_cap) {
-			q->conds_cap = q->conds_cap ? q->conds_cap * 2 : 4;
-			q->conds = xrealloc(q->conds, q->conds_cap,
-			    sizeof(*q->conds));
-		}
-		q->conds[q->nconds++] = c;
+		part_add(q, c);
 	}
 }
 
