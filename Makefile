@@ -13,7 +13,7 @@ ALL_CPPFLAGS = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(JANSSON_CFLAGS) $(C
 ALL_CFLAGS = $(WARNFLAGS) $(CFLAGS)
 LDLIBS = $(JANSSON_LIBS) -lpthread
 
-OBJS = agentev.o $(LIBOBJS)
+OBJS = agentev.o input.o $(LIBOBJS)
 LIBOBJS = arena.o memo.o parse.o frame.o engine.o acw.o status.o activity.o summary.o \
 	events.o alert.o now.o contacts.o sessions.o bucket.o output.o text.o \
 	pipeline.o state.o markup.o svg.o html.o schedule.o adherence.o

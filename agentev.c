@@ -1,8 +1,9 @@
 /*
  * agentev: summarise Amazon Connect agent event streams.
  *
- * This file is the driver: options, operands, reading the inputs, the
- * messages and the rejects file, the summary and the exit status.
+ * This file is the driver: options, operands, the outputs, the messages
+ * and the rejects file, the summary and the exit status; input.c reads
+ * the inputs.
  *
  * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
@@ -11,13 +12,9 @@
 
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <limits.h>
-#include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,9 +24,6 @@
 
 #include "agentev.h"
 
-#define READ_SIZE	(1 << 20)
-#define IDLE_MS		100	/* an input pause that flushes the output */
-#define FLUSH_MS	1000	/* the longest a live stream's rows wait */
 #define DEFAULT_MAX	(64 << 20)
 
 static const char *const check_columns[] = {
@@ -99,8 +93,6 @@ struct run {
 	int64_t		 as_of;		/* -t, or -1 */
 	int64_t		 window;	/* -w, ms */
 	int		 grouped;	/* -g */
-	const char	*file;		/* the input being read */
-	int64_t		 flushed_ms;	/* when the output was last written out */
 	int		 have_span;	/* first and last are set */
 	int64_t		 first, last;	/* the valid events' EventTimestamps */
 	int		 status;	/* exit status so far */
@@ -402,15 +394,6 @@ on_record(void *ctx, struct event *ev, const struct verdict *v,
 		output_failed(r, out_error());
 }
 
-/* value_fn: one framed JSON value, or a broken fragment. */
-static void
-on_value(void *ctx, const char *buf, size_t n, const struct framed *where)
-{
-	struct run *r = ctx;
-
-	pipe_value(r->pipeline, r->file, where, buf, n);
-}
-
 /* notice_fn: a problem with an input as a whole. */
 static void
 on_notice(void *ctx, const char *message)
@@ -421,185 +404,20 @@ on_notice(void *ctx, const char *message)
 	r->status = 1;
 }
 
-/* Report a problem with an input, in order with its records. */
-static void	input_problem(struct run *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-
-static void
-input_problem(struct run *r, const char *fmt, ...)
-{
-	char message[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
-	va_end(ap);
-	pipe_notice(r->pipeline, message);
-}
-
-/* read(2) that retries when interrupted; -1 reports the error. */
-static ssize_t
-read_some(struct run *r, int fd, char *buf, size_t n)
-{
-	ssize_t got;
-
-	while ((got = read(fd, buf, n)) == -1 && errno == EINTR)
-		;
-	if (got == -1)
-		input_problem(r, "%s: %s", r->file, strerror(errno));
-	return got;
-}
-
-/* Milliseconds on a clock that only goes forward. */
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
-		return 0;
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* poll(2) for input on fd, retried when interrupted; -1 is an error. */
-static int
-wait_input(int fd, int timeout_ms)
-{
-	struct pollfd pfd;
-	int n;
-
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	pfd.revents = 0;
-	while ((n = poll(&pfd, 1, timeout_ms)) == -1 && errno == EINTR)
-		;
-	return n;
-}
-
 /*
- * Whether to write out what we have before reading fd: when nothing comes
- * within IDLE_MS (a pipe from a fast writer is empty for a moment between
- * its writes; only a longer pause counts), or when the pipe is empty and
- * the output has waited FLUSH_MS (a stream that never pauses for long).
- * A file always has something to read, so it never gets here.
- */
-static int
-input_idle(struct run *r, int fd)
-{
-	int n = wait_input(fd, 0);
-
-	if (n == 0 && now_ms() - r->flushed_ms < FLUSH_MS)
-		n = wait_input(fd, IDLE_MS);
-	return n == 0;	/* on an error, read(2) will say what it is */
-}
-
-/*
- * The input has nothing more for now (a live pipe): write out every row
- * and reject so far before waiting for it, so a stream's rows show as
- * they come rather than when a buffer fills.
+ * idle_fn: the input has nothing more for now (a live pipe): write out
+ * every row and reject so far before waiting for it, so a stream's rows
+ * show as they come rather than when a buffer fills.
  */
 static void
-caught_up(struct run *r)
+caught_up(void *ctx)
 {
+	struct run *r = ctx;
+
 	pipe_sync(r->pipeline);
 	engine_flush(r->engine);
 	flush_output(r);
-	r->flushed_ms = now_ms();
 }
-
-/* read_some, writing out what we have first when the input is idle. */
-static ssize_t
-read_more(struct run *r, int fd, char *buf, size_t n)
-{
-	if (input_idle(r, fd))
-		caught_up(r);
-	return read_some(r, fd, buf, n);
-}
-
-/* Compressed inputs, told by their first bytes, and what opens them. */
-static const struct compression {
-	const char	*magic;
-	size_t		 len;
-	const char	*name;		/* for messages */
-	const char	*command;	/* writes the data on standard output */
-	const char	*suffix;
-} compressions[] = {
-	{ "\x1f\x8b", 2, "gzip-compressed input", "zcat", ".gz" },
-	{ "\xfd" "7zXZ\0", 6, "xz-compressed input", "xz -dc", ".xz" },
-	{ "BZh", 3, "bzip2-compressed input", "bzip2 -dc", ".bz2" },
-	{ "\x28\xb5\x2f\xfd", 4, "zstd-compressed input", "zstd -dc",
-	    ".zst" },
-	{ "PK\x03\x04", 4, "a zip archive", "unzip -p", ".zip" },
-};
-
-#define NCOMPRESSIONS	(sizeof(compressions) / sizeof(compressions[0]))
-
-/*
- * The compression the first `have` bytes show; NULL when none.  *more is
- * set when they begin like one but are too few to tell.
- */
-static const struct compression *
-compression_of(const char *buf, size_t have, int *more)
-{
-	const struct compression *c;
-	size_t n;
-
-	*more = 0;
-	for (c = compressions; c < compressions + NCOMPRESSIONS; c++) {
-		n = have < c->len ? have : c->len;
-		if (memcmp(buf, c->magic, n) != 0)
-			continue;
-		if (have < c->len)
-			*more = 1;
-		else if (strcmp(c->suffix, ".bz2") != 0 ||
-		    (have > 3 && buf[3] >= '1' && buf[3] <= '9'))
-			return c;	/* "BZh" then a block size digit */
-		else if (have == 3)
-			*more = 1;
-	}
-	return NULL;
-}
-
-/* Read one input (fd) as part of the stream. */
-static void
-read_input(struct run *r, struct framer *f, int fd, char *buf)
-{
-	const struct compression *c;
-	size_t have = 0, skip = 0;
-	ssize_t n = 1;
-	int more = 1;
-
-	/*
-	 * The first bytes tell a compressed file and a byte order mark:
-	 * read three, and more only while they could begin a compression.
-	 */
-	while ((have < 3 || more) && (n = read_more(r, fd, buf + have,
-	    READ_SIZE - have)) > 0) {
-		have += (size_t)n;
-		(void)compression_of(buf, have, &more);
-	}
-	if (n == -1)
-		return;
-	if ((c = compression_of(buf, have, &more)) != NULL) {
-		input_problem(r, "%s: %s; decompress it first, e.g. "
-		    "%s %s%s | agentev ...", r->file, c->name,
-		    c->command, fd == STDIN_FILENO ? "FILE" : r->file,
-		    fd == STDIN_FILENO ? c->suffix : "");
-		return;
-	}
-	if (have >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
-		skip = 3;
-	frame_begin(f, r->file);
-	n = (ssize_t)have;
-	do {
-		if (frame_feed(f, buf + skip, (size_t)n - skip, on_value,
-		    r) == -1)
-			fatal_oom();
-		skip = 0;
-	} while ((n = read_more(r, fd, buf, READ_SIZE)) > 0);
-	frame_end(f, on_value, r);
-}
-
 
 /* The long options: only --help and --version, as GNU tools have them. */
 static const struct view_ops *find_table(const char *);
@@ -891,37 +709,6 @@ open_rejects(struct run *r)
 {
 	if ((r->rejects = fopen(r->rejects_path, "w")) == NULL)
 		err(1, "%s", r->rejects_path);
-}
-
-/* Read the operands in order (standard input when there are none). */
-static void
-read_all(struct run *r, char **operands, int nops)
-{
-	struct framer *f;
-	char *buf;
-	int k, fd;
-
-	if ((f = frame_new(r->config.max_record)) == NULL ||
-	    (buf = malloc(READ_SIZE)) == NULL)
-		fatal_oom();
-	for (k = 1; k < nops || k == 1; k++) {
-		const char *path = k < nops ? operands[k] : "-";
-
-		if (strcmp(path, "-") == 0) {
-			r->file = "<stdin>";
-			read_input(r, f, STDIN_FILENO, buf);
-			continue;
-		}
-		r->file = path;
-		if ((fd = open(path, O_RDONLY)) == -1) {
-			input_problem(r, "%s: %s", path, strerror(errno));
-			continue;
-		}
-		read_input(r, f, fd, buf);
-		close(fd);
-	}
-	frame_free(f);
-	free(buf);
 }
 
 static const char *
@@ -1305,8 +1092,9 @@ main(int argc, char *argv[])
 	if (table != NULL)
 		engine_add_view(r->engine, table, r->out);
 	r->pipeline = pipe_new(threads, &r->config, on_record, on_notice, r);
-	r->flushed_ms = now_ms();
-	read_all(r, operands, nops);
+	if (input_read(operands + 1, nops - 1, r->config.max_record,
+	    r->pipeline, caught_up, r) == -1)
+		fatal_oom();
 	pipe_finish(r->pipeline);
 	engine_finish(r->engine, r->state_path == NULL);
 	finish(r);

@@ -247,6 +247,11 @@ void	 frame_begin(struct framer *, const char *name);
 int	 frame_feed(struct framer *, const char *, size_t, value_fn, void *);
 void	 frame_end(struct framer *, value_fn, void *);
 
+/* input.c: reading the inputs, in order, into the pipeline */
+typedef void	(*idle_fn)(void *);	/* a live input has nothing for now */
+int	 input_read(char *const [], int, size_t, struct pipeline *, idle_fn,
+	    void *);
+
 /* What an agent is doing, as the summary columns group it. */
 enum activity {
 	ACT_AVAILABLE, ACT_INCOMING, ACT_ON_CONTACT, ACT_ACW, ACT_CUSTOM,
