@@ -1186,6 +1186,7 @@ parse_event(json_t *root, const struct config *cfg, struct event *ev,
 #define FIRST_COPY	(16 * 1024)	/* bytes of fast_buf at first */
 #define MAX_KEPT_COPY	(256 * 1024)	/* a bigger fast_buf is freed */
 #define FAST_OTHER	8	/* keys of one object the model does not name */
+#define FAST_END	(-2)	/* fast_member: the object has ended */
 
 struct fast {
 	char		*p;		/* the next byte of the copy */
@@ -1484,6 +1485,29 @@ fast_other(struct fast *f, struct members *m, const char *key, size_t n,
 	return fast_any(f, depth);
 }
 
+/*
+ * The next member of an object that the model names (count names): its
+ * index, with f->p at its value, after reading past the members it does
+ * not name (the object is at depth).  FAST_END after the end of the
+ * object; -1 when the object is broken or has a member twice.
+ */
+static inline int
+fast_member(struct fast *f, struct members *m, const struct name *names,
+    int count, int depth)
+{
+	char *key;
+	size_t n;
+	int rc, i;
+
+	while ((rc = fast_key(f, m, &key, &n)) == 1) {
+		if ((i = fast_known(m, names, count, key, n)) != -1)
+			return i >= 0 ? i : -1;
+		if (fast_other(f, m, key, n, depth + 1) == -1)
+			return -1;
+	}
+	return rc == 0 ? FAST_END : -1;
+}
+
 /* Any JSON value, checked as jansson checks it and otherwise ignored. */
 static int
 fast_any(struct fast *f, int depth)
@@ -1603,14 +1627,12 @@ static int
 fast_status(struct fast *f, struct snapshot *s, int depth)
 {
 	struct members m;
-	char *key;
-	size_t n;
-	int rc, index;
+	int rc = 0, i, index;
 
 	if (fast_object(f, REQUIRED, &m) == -1)
 		return -1;
-	while ((rc = fast_key(f, &m, &key, &n)) == 1) {
-		switch (fast_known(&m, status_names, 4, key, n)) {
+	while ((i = fast_member(f, &m, status_names, 4, depth)) >= 0) {
+		switch (i) {
 		case 0:
 			rc = fast_arn(f, REQUIRED, "agent-state",
 			    &s->status_arn);
@@ -1625,16 +1647,11 @@ fast_status(struct fast *f, struct snapshot *s, int depth)
 			rc = fast_enum(f, OPTIONAL, status_types, 4,
 			    &s->status_type, &index);
 			break;
-		case -1:
-			rc = fast_other(f, &m, key, n, depth + 1);
-			break;
-		default:
-			return -1;
 		}
 		if (rc == -1)
 			return -1;
 	}
-	return rc == 0 && (m.known & 7) == 7 ? 0 : -1;
+	return i == FAST_END && (m.known & 7) == 7 ? 0 : -1;
 }
 
 static const struct name next_names[] = {
@@ -1647,15 +1664,13 @@ fast_next_status(struct fast *f, struct snapshot *s, int depth)
 {
 	struct members m;
 	const char *arn;
-	char *key;
-	size_t n;
 	int64_t t;
-	int rc;
+	int rc, i;
 
 	if ((rc = fast_object(f, OPTIONAL, &m)) <= 0)
 		return rc;
-	while ((rc = fast_key(f, &m, &key, &n)) == 1) {
-		switch (fast_known(&m, next_names, 4, key, n)) {
+	while ((i = fast_member(f, &m, next_names, 4, depth)) >= 0) {
+		switch (i) {
 		case 0:
 			rc = fast_arn(f, OPTIONAL, "agent-state", &arn);
 			break;
@@ -1666,16 +1681,11 @@ fast_next_status(struct fast *f, struct snapshot *s, int depth)
 		case 3:
 			rc = fast_time(f, OPTIONAL, &t);
 			break;
-		case -1:
-			rc = fast_other(f, &m, key, n, depth + 1);
-			break;
-		default:
-			return -1;
 		}
 		if (rc == -1)
 			return -1;
 	}
-	return rc == 0 && (m.known & 2) ? 0 : -1;
+	return i == FAST_END && (m.known & 2) ? 0 : -1;
 }
 
 static const struct name queue_names[] = {
@@ -1688,14 +1698,14 @@ fast_queue(struct fast *f, const char **name, int depth)
 {
 	struct members m;
 	const char *arn;
-	char *key, *s;
+	char *s;
 	size_t n;
-	int rc, first;
+	int rc, i, first;
 
 	if ((rc = fast_object(f, OPTIONAL, &m)) <= 0)
 		return rc;
-	while ((rc = fast_key(f, &m, &key, &n)) == 1) {
-		switch (fast_known(&m, queue_names, 3, key, n)) {
+	while ((i = fast_member(f, &m, queue_names, 3, depth)) >= 0) {
+		switch (i) {
 		case 0:
 			rc = fast_arn(f, REQUIRED, "queue", &arn);
 			break;
@@ -1713,16 +1723,11 @@ fast_queue(struct fast *f, const char **name, int depth)
 		case 2:
 			rc = fast_text(f, OPTIONAL, 0, 256, name);
 			break;
-		case -1:
-			rc = fast_other(f, &m, key, n, depth + 1);
-			break;
-		default:
-			return -1;
 		}
 		if (rc == -1)
 			return -1;
 	}
-	return rc == 0 && (m.known & 1) ? 0 : -1;
+	return i == FAST_END && (m.known & 1) ? 0 : -1;
 }
 
 static const struct name contact_names[] = {
@@ -1736,17 +1741,15 @@ static int
 fast_contact(struct fast *f, struct contact *c, int depth)
 {
 	struct members m;
-	char *key;
-	size_t n;
 	int64_t t;
-	int rc, index;
+	int rc = 0, i, index;
 
 	memset(c, 0, sizeof(*c));
 	c->connected = NO_TIME;
 	if (fast_open(f, &m) == -1)
 		return -1;
-	while ((rc = fast_key(f, &m, &key, &n)) == 1) {
-		switch (fast_known(&m, contact_names, 9, key, n)) {
+	while ((i = fast_member(f, &m, contact_names, 9, depth)) >= 0) {
+		switch (i) {
 		case 0:
 			rc = fast_text(f, REQUIRED, 1, 256, &c->id);
 			break;
@@ -1778,17 +1781,12 @@ fast_contact(struct fast *f, struct contact *c, int depth)
 		case 8:
 			rc = fast_queue(f, &c->queue_name, depth + 1);
 			break;
-		case -1:
-			rc = fast_other(f, &m, key, n, depth + 1);
-			break;
-		default:
-			return -1;
 		}
 		if (rc == -1)
 			return -1;
 	}
 	/* ContactId, Channel, InitiationMethod, State, StateStartTimestamp */
-	return rc == 0 && (m.known & 0x3d) == 0x3d ? 0 : -1;
+	return i == FAST_END && (m.known & 0x3d) == 0x3d ? 0 : -1;
 }
 
 /* The Contacts array of snapshot `which`, onto the end of fast_contacts. */
@@ -1869,7 +1867,7 @@ fast_skip(struct fast *f)
  * already.
  */
 static int
-fast_configuration(struct fast *f, struct snapshot *s, int depth)
+fast_configuration(struct fast *f, struct snapshot *s)
 {
 	const char *src = f->src + (f->p - f->copy);
 	char *start = f->p;
@@ -1883,7 +1881,6 @@ fast_configuration(struct fast *f, struct snapshot *s, int depth)
 		take_configuration(s, f->config_hit);
 		return 0;
 	}
-	(void)depth;
 	if (fast_skip(f) == -1 || (f->config_hit =
 	    memo_find(MP_CONFIGURATION, src, (size_t)(f->p - start))) == NULL)
 		return -1;
@@ -1906,16 +1903,14 @@ static int
 fast_snapshot(struct fast *f, struct snapshot *s, int which, int depth)
 {
 	struct members m;
-	char *key;
-	size_t n;
-	int rc;
+	int rc, i;
 
 	memset(s, 0, sizeof(*s));
 	if ((rc = fast_object(f, OPTIONAL, &m)) <= 0)
 		return rc;
 	s->present = 1;
-	while ((rc = fast_key(f, &m, &key, &n)) == 1) {
-		switch (fast_known(&m, snapshot_names, 4, key, n)) {
+	while ((i = fast_member(f, &m, snapshot_names, 4, depth)) >= 0) {
+		switch (i) {
 		case 0:
 			rc = fast_status(f, s, depth + 1);
 			break;
@@ -1923,21 +1918,16 @@ fast_snapshot(struct fast *f, struct snapshot *s, int which, int depth)
 			rc = fast_next_status(f, s, depth + 1);
 			break;
 		case 2:
-			rc = fast_configuration(f, s, depth + 1);
+			rc = fast_configuration(f, s);
 			break;
 		case 3:
 			rc = fast_contacts_of(f, s, which, depth + 1);
 			break;
-		case -1:
-			rc = fast_other(f, &m, key, n, depth + 1);
-			break;
-		default:
-			return -1;
 		}
 		if (rc == -1)
 			return -1;
 	}
-	return rc == 0 && (m.known & 0xd) == 0xd ? 0 : -1;
+	return i == FAST_END && (m.known & 0xd) == 0xd ? 0 : -1;
 }
 
 static const struct name event_names[] = {
@@ -1951,15 +1941,14 @@ fast_event(struct fast *f, struct event *ev)
 {
 	struct members m;
 	const char *account = NULL, *instance = NULL, *version;
-	char *key;
 	size_t n;
-	int rc, index;
+	int rc = 0, i, index;
 
 	fast_space(f);
 	if (fast_open(f, &m) == -1)
 		return -1;
-	while ((rc = fast_key(f, &m, &key, &n)) == 1) {
-		switch (fast_known(&m, event_names, 9, key, n)) {
+	while ((i = fast_member(f, &m, event_names, 9, 0)) >= 0) {
+		switch (i) {
 		case 0:
 			rc = fast_text(f, REQUIRED, 1, 64, &account);
 			if (rc == 0 && !all_digits(account, 12))
@@ -1991,18 +1980,13 @@ fast_event(struct fast *f, struct event *ev)
 		case 8:
 			rc = fast_text(f, REQUIRED, 1, 64, &version);
 			break;
-		case -1:
-			rc = fast_other(f, &m, key, n, 1);
-			break;
-		default:
-			return -1;
 		}
 		if (rc == -1)
 			return -1;
 	}
 	fast_space(f);
 	/* everything but the snapshots is required */
-	if (rc == -1 || f->p != f->end || (m.known & 0x17b) != 0x17b)
+	if (i != FAST_END || f->p != f->end || (m.known & 0x17b) != 0x17b)
 		return -1;
 	n = strlen(instance);
 	if (strncmp(ev->agent_arn, instance, n) != 0 ||
