@@ -662,8 +662,9 @@ same_file(const struct stat *sb, const char *path)
 }
 
 /*
- * Refuse (exit 2) a -r or -S file that is one of the inputs, standard
- * input included, by device and inode, so another path or a hard link to
+ * Refuse (exit 2) a -r, -S or -o file that is one of the inputs, standard
+ * input included, or the -A schedule, and a schedule that is an input,
+ * by device and inode, so another path or a hard link to
  * it is caught too: writing it would destroy what is being read.  Only a
  * terminal or a device such as /dev/null may be both.  Runs before
  * anything is opened for writing.
@@ -671,10 +672,12 @@ same_file(const struct stat *sb, const char *path)
 static void
 check_outputs(struct run *r, char **operands, int nops)
 {
-	const char *what[2 + MAX_EXTRA] = { "-r", "-S" };
-	const char *path[2 + MAX_EXTRA] = { r->rejects_path, r->state_path };
+	static const char *const kind[] = { "rejects", "state", "schedule" };
+	const char *what[3 + MAX_EXTRA] = { "-r", "-S", "-A" };
+	const char *path[3 + MAX_EXTRA] = { r->rejects_path, r->state_path,
+	    r->schedule_path };
 	struct stat sb;
-	int k, i, is_stdin, n = 2;
+	int k, i, is_stdin, n = 3;
 
 	for (i = 0; i < r->nextras; i++) {
 		what[n] = "-o";
@@ -685,6 +688,17 @@ check_outputs(struct run *r, char **operands, int nops)
 		warnx("-r %s and -S %s are the same file", path[0], path[1]);
 		usage();
 	}
+	/* the schedule is read like an input: no output may be it */
+	if (path[2] != NULL && stat(path[2], &sb) == 0 &&
+	    !S_ISCHR(sb.st_mode))
+		for (i = 0; i < n; i++)
+			if (i != 2 && path[i] != NULL &&
+			    same_file(&sb, path[i])) {
+				warnx("%s %s: the %s file is also the -A "
+				    "schedule", what[i], path[i],
+				    i < 2 ? kind[i] : "output");
+				usage();
+			}
 	for (k = 1; k < nops || k == 1; k++) {
 		is_stdin = k >= nops || strcmp(operands[k], "-") == 0;
 		if (is_stdin ? fstat(STDIN_FILENO, &sb) == -1 :
@@ -695,8 +709,8 @@ check_outputs(struct run *r, char **operands, int nops)
 		for (i = 0; i < n; i++)
 			if (path[i] != NULL && same_file(&sb, path[i])) {
 				warnx("%s %s: the %s file is also an input%s",
-				    what[i], path[i], i == 0 ? "rejects" :
-				    i == 1 ? "state" : "output", is_stdin ?
+				    what[i], path[i], i < 3 ? kind[i] :
+				    "output", is_stdin ?
 				    " (standard input)" : "");
 				usage();
 			}
@@ -1062,8 +1076,6 @@ main(int argc, char *argv[])
 		warnx("unknown time zone: %s", zone);
 		usage();
 	}
-	if (r->schedule_path != NULL)
-		load_schedule(r);
 	if (interval != NULL && !takes_interval(operands[0]))
 		interval_unused(operands[0]);
 	if (interval != NULL && bucket_set(interval) == -1) {
@@ -1072,6 +1084,8 @@ main(int argc, char *argv[])
 		usage();
 	}
 	check_outputs(r, operands, nops);
+	if (r->schedule_path != NULL)
+		load_schedule(r);
 	add_views(r, table);
 	if (r->as_of >= 0)
 		engine_set_as_of(r->engine, r->as_of);
