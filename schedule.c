@@ -153,6 +153,9 @@ read_field(struct reader *r, size_t *len)
 		} else if (!quoted && c == '"')
 			return fail_field(r, r->line, NULL, "a quote inside a field "
 			    "that does not start with one");
+		else if (c == '\0')
+			return fail_field(r, r->line, NULL, "a NUL byte in a "
+			    "field");
 		if (c == '\n')
 			r->line++;
 		if (*len + 1 >= sizeof(r->buf))
@@ -239,20 +242,28 @@ schedule_time(const char *s, int64_t *out, const char **why)
 {
 	char buf[64];
 	size_t n = strlen(s);
+	int64_t local;
 	int rc;
 
 	rc = parse_time(s, n, out);
 	if (rc == -1 && n >= 19 && n < sizeof(buf) - 1 &&
 	    strpbrk(s + 19, "Z+-") == NULL) {
 		snprintf(buf, sizeof(buf), "%sZ", s);
-		if ((rc = parse_time(buf, n + 1, out)) == 0)
-			*out = zone_from_local(*out);
+		if ((rc = parse_time(buf, n + 1, out)) == 0) {
+			local = *out;
+			*out = zone_from_local(local);
+			if (*out + out_zone_offset(*out) != local)
+				rc = -3;	/* in a spring-forward gap */
+		}
 	}
 	if (rc == -1)
 		*why = "not an ISO 8601 time (2026-11-04T08:00:00Z, "
 		    "...+01:00, or local to -z without a zone)";
 	else if (rc == -2)
 		*why = "impossible date or time";
+	else if (rc == -3)
+		*why = "a local time the -z zone skips (its clocks went "
+		    "forward over it)";
 	return rc == 0 ? 0 : -1;
 }
 
