@@ -50,6 +50,12 @@ enum { A_SCHEDULED, A_IN, A_OUT, A_PRESENT, A_UNSCHEDULED, A_EXCEPTIONS,
 
 #define BIT(s)		(1u << (s))
 
+/*
+ * Which stretches are published: all, opened and ended; while catching
+ * up, only those that end, or none.
+ */
+enum tell { TELL_ALL, TELL_ENDED, TELL_NONE };
+
 /* What the status view shows: logged out, UNKNOWN, or a status. */
 enum presence { P_OUT, P_UNKNOWN, P_STATUS };
 
@@ -72,7 +78,7 @@ struct adherence_part {
 	char			*out_activity;	/* its segment's activity */
 	int			 excepted;	/* it was counted */
 	int			 published;	/* it was published open */
-	int			 quiet;		/* catching up: publish nothing */
+	enum tell		 tell;		/* what is published */
 	int			 queued;	/* it has its place in run.due */
 	struct tally		*v;		/* by bucket, then fields */
 	size_t			 n;
@@ -292,7 +298,7 @@ stretch_begin(struct view *v, struct agent *a, const struct segment *seg,
 	p->out_since = t;
 	p->out_activity = xstrdup(seg->activity);
 	p->excepted = 0;
-	p->published = !p->quiet;
+	p->published = p->tell == TELL_ALL;
 	if (p->published)
 		publish(v, a, -1);
 }
@@ -304,7 +310,7 @@ stretch_end(struct view *v, struct agent *a, int64_t t)
 
 	if (p->out_since == NO_TIME)
 		return;
-	if (p->published)
+	if (p->published || p->tell == TELL_ENDED)
 		publish(v, a, t);
 	free(p->out_activity);
 	p->out_activity = NULL;
@@ -523,6 +529,8 @@ sync(struct view *v)
 	if ((run.taken = calloc(n + 1, 1)) == NULL)
 		fatal_oom();
 	for (i = 0; i < e->nagents; i++) {
+		if (!e->order[i]->seen)
+			continue;	/* the first event's, not applied yet */
 		p = PART(v, e->order[i]);
 		link(v, p, e->order[i]);
 		p->queued = 0;
@@ -536,7 +544,10 @@ sync(struct view *v)
  * The agent's first event in this run or the state: what was not
  * written of its schedule yet counts as logged out up to t (the clock),
  * as a scheduled agent with no events does; only a stretch still open at
- * t is published (as one that began at its segment's start).
+ * t is published (as one that began at its segment's start).  The absent
+ * agents of a run without a state, which start where the clock does,
+ * also publish the stretches that ended before it (no earlier batch
+ * did): every scheduled agent has one then, as no agent has an event.
  */
 static void
 start(struct view *v, struct agent *a, int64_t t)
@@ -560,10 +571,10 @@ start(struct view *v, struct agent *a, int64_t t)
 		p->out_activity = xstrdup(seg->activity);
 		p->excepted = seg->start + threshold < run.from;
 	}
-	/* quietly: no stretch of this catching up is published */
-	p->quiet = 1;
+	p->tell = a->absent == 1 && v->engine->start_clock < 0 ?
+	    TELL_ENDED : TELL_NONE;
 	credit(v, a, t);
-	p->quiet = 0;
+	p->tell = TELL_ALL;
 	if (p->out_since != NO_TIME) {
 		p->published = 1;
 		publish(v, a, -1);

@@ -692,20 +692,22 @@ alert_tick(struct view *v)
 /*
  * An interval that ends at end, never seen open or seen open only before
  * the clock passed its time (a stretch out of adherence that ended with
- * its segment while no event came): raise (now) the rules it lasted long
- * enough for, as the clock passed their time while it was open.
+ * its segment while no event came, or before the input's first event):
+ * raise the rules it lasted long enough for.  The clock passed their
+ * time while it was open, no later than at its end: raised there, just
+ * before it clears, never after.
  */
 static struct cond *
 late(struct view *v, struct cond *c, int64_t end)
 {
 	uint64_t pending = c->match & ~c->raised;
+	int64_t t = alerts.clock < end ? alerts.clock : end;
 	size_t r;
 
 	for (r = 0; pending != 0; r++, pending >>= 1)
 		if ((pending & 1) && end - c->since > rules[r].ms &&
 		    alerts.clock > c->since + rules[r].ms) {
-			row(v, c, r, "RAISED", alerts.clock,
-			    C_MS(alerts.clock - c->since));
+			row(v, c, r, "RAISED", t, C_MS(t - c->since));
 			c->raised |= (uint64_t)1 << r;
 		}
 	return c;

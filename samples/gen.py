@@ -1686,16 +1686,16 @@ class Adherence:
 
         A stretch is RAISED at the first clock value c after since + D
         (since: its start), if it lasted longer than D: still out at the
-        clock; or ended by its segment at end with end - since > D (passing
-        a boundary closes the stretch before the check at that clock value,
-        and one that passed D in between is raised then, at c, and cleared
-        at once); or ended by the agent's own event at known with c <=
-        known (the check at an event's time comes before the event).  Not
-        before the first clock value t0, nor before the reveal of the lost
-        STATE_CHANGE that began it (agentev knows it from there).  CLEARED
-        at the stretch's end, with value end - since.  A stretch over
-        before t0 raises nothing, nor does one that its segment ended
-        exactly at t0.
+        clock; or ended by its segment at end with end - since > D, raised
+        at c or at end, whichever is sooner (passing a boundary closes the
+        stretch before the check at that clock value: one that passed D in
+        between is raised at its end and cleared there); or ended by the
+        agent's own event at known with c <= known (the check at an event's
+        time comes before the event).  c is not before the first clock
+        value t0, nor before the reveal of the lost STATE_CHANGE that began
+        it (agentev knows it from there).  CLEARED at the stretch's end,
+        with value end - since.  So a stretch its segment ended before t0
+        (or at it) is raised and cleared at its end.
 
         Until the clock value F at which its first event comes, a
         scheduled agent is absent: logged out, each segment a stretch from
@@ -1710,11 +1710,11 @@ class Adherence:
         for arn, user, _, segs, stretches, f, reveals in self.agents:
             first = self.first_clock.get(user) if arn else None
             for k, s, e, by, known in stretches:
-                if e is not None and (e < t0 or (e == t0 and
-                                                 by == "segment")):
-                    continue
                 c = self.tick_after(s + threshold,
                                     max(t0, reveals.get(s, t0)))
+                if by == "segment" and e is not None and (c is None or
+                                                          e < c):
+                    c = e
                 if by == "agent" and first is not None and s <= first:
                     known = max(known, first)
                 if c is None or not (

@@ -14,7 +14,8 @@
 # status, a login or a logout), a scheduled agent who never logs in, raised
 # as a no-show, an agent with events and no schedule, and a RAISED row,
 # and one of the days an agent raised before its first event, so that the
-# test cannot pass on days that lack them.
+# test cannot pass on days that lack them.  A last day, with a limit just
+# under its segments' length, must hold stretches raised at their end.
 # Skipped (exit 0) only when agentev has no -A or no adherence command.
 set -e
 : "${AGENTEV:=$PWD/agentev}"
@@ -142,4 +143,41 @@ EOF
 done
 [ -e "$d/late" ] ||
     fail "no day has an agent raised before its first event (late login)"
+
+# Stretches the clock passes only after they ended, with a limit just
+# under the 15-minute segments: on this sparser day a few end between two
+# clock values after passing it (raised at the segment's end, where they
+# clear), and some end before the first event (every agent is logged out
+# until its first event): the truth's rows and exceptions, and the day
+# must hold both kinds.
+seed=6
+gen="python3 samples/gen.py --seed $seed --agents 3 --hours 12 --dup-rate 0.03"
+$gen --schedule "$d/sl.csv" --expect-dir "$d/el" --adherence-alert 14m50s \
+    >"$d/dayl"
+$AGENTEV -A "$d/sl.csv" -a 'adherence>14m50s' adherence "$d/dayl" \
+    >"$d/got" || fail "seed $seed: adherence -a 14m50s: exit $?"
+cmp -s "$d/got" "$d/el/adherence.csv" ||
+    fail "seed $seed: adherence -a 'adherence>14m50s' differs (< truth):
+$(diff "$d/el/adherence.csv" "$d/got" | head -8)"
+$AGENTEV -A "$d/sl.csv" -a 'adherence>14m50s' alert "$d/dayl" |
+    tail -n +2 | LC_ALL=C sort >"$d/got.rows"
+tail -n +2 "$d/el/adherence-alert.csv" | LC_ALL=C sort >"$d/want.rows"
+cmp -s "$d/got.rows" "$d/want.rows" ||
+    fail "seed $seed: adherence>14m50s rows differ from the truth (< truth):
+$(diff "$d/want.rows" "$d/got.rows" | head -8)"
+t0=$(head -1 "$d/dayl" | sed 's/.*"EventTimestamp": *"\([^"]*\)".*/\1/')
+awk -F, -v t0="$t0" '
+	$5 == "RAISED" && $1 < t0 { before++ }
+	$1 >= t0 { n[$1 FS $3 FS $7 FS $8]++ }
+	END {
+		for (k in n)
+			if (n[k] == 2)
+				ended++
+		if (!before)
+			print "no stretch raised before the first event"
+		if (!ended)
+			print "no stretch raised and cleared at its segment'"'"'s end"
+		exit !(before && ended)
+	}' "$d/want.rows" >"$d/why" ||
+    fail "seed $seed: the day lacks what it is for: $(cat "$d/why")"
 exit 0
