@@ -124,11 +124,24 @@ from_local(int64_t local, int64_t hint)
 	return t > t2 ? t : t2;
 }
 
-/* The instant whose local time in the -z zone is `local`. */
+/*
+ * The first instant whose local time in the -z zone is `local`: on a
+ * fall-back night, of the two; a local time the zone skips maps as in
+ * from_local.  A zone's offsets a day either side are the only others
+ * that could give the same local time earlier.
+ */
 int64_t
 zone_from_local(int64_t local)
 {
-	return from_local(local, out_zone_offset(local));
+	int64_t t = from_local(local, out_zone_offset(local)), c;
+	int side;
+
+	for (side = -1; side <= 1; side += 2) {
+		c = local - out_zone_offset(t + side * DAY_MS);
+		if (c < t && c + out_zone_offset(c) == local)
+			t = c;
+	}
+	return t;
 }
 
 /* The start of the bucket that holds t. */

@@ -234,25 +234,6 @@ agent_for(const char *key, const char *username, const char *arn)
 }
 
 /*
- * The first instant whose local time in the -z zone is `local`, given
- * one, t: a zone's offsets a day either side of t are the only others
- * that could also give it.
- */
-static int64_t
-earliest(int64_t local, int64_t t)
-{
-	int64_t day = 24 * 3600 * 1000, c;
-	int side;
-
-	for (side = -1; side <= 1; side += 2) {
-		c = local - out_zone_offset(t + side * day);
-		if (c < t && c + out_zone_offset(c) == local)
-			t = c;
-	}
-	return t;
-}
-
-/*
  * A start or end: ISO 8601 with Z or an offset, or without a zone, a
  * local time in the -z zone.  Returns 0, or -1 with what is wrong.
  */
@@ -273,8 +254,6 @@ schedule_time(const char *s, int64_t *out, const char **why)
 			*out = zone_from_local(local);
 			if (*out + out_zone_offset(*out) != local)
 				rc = -3;	/* in a spring-forward gap */
-			else	/* twice on a fall-back night: the first */
-				*out = earliest(local, *out);
 		}
 	}
 	if (rc == -1)
