@@ -352,12 +352,16 @@ read_rows(struct reader *r, const int *where, size_t nfields)
 				return -1;
 			if (c == EOF)
 				break;
-			if (!is_utf8((unsigned char *)r->buf, len))
-				return fail(r, line, NULL, "field %zu is not "
-				    "UTF-8", k + 1);
 			for (i = 0; i < NCOLS; i++)
-				if (where[i] == (int)k)
+				if (where[i] == (int)k) {
+					if (!is_utf8((unsigned char *)r->buf,
+					    len)) {
+						fail(r, line, col_names[i],
+						    "not UTF-8");
+						goto bad;
+					}
 					value[i] = xstrdup(r->buf);
+				}
 			k++;
 		} while (c == ',');
 		if (c == EOF)
