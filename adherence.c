@@ -613,7 +613,9 @@ queue(struct adherence_part *p, struct agent *a)
  * this run starts: the clock the state left, or the first event's.  Out
  * of adherence in every segment, its stretches are published for alert
  * and now; one open at t as one that began at its segment's start (alert
- * knows what an earlier batch raised of it: carried()).
+ * knows what an earlier batch raised of it: carried()), and in a run
+ * without a state those that ended before t (start()), agent by agent in
+ * the schedule's order.
  */
 static void
 absent_start(struct view *v)

@@ -757,8 +757,8 @@ alert_adopt(struct engine *e, struct agent *from, struct agent *to)
 /*
  * An activity, ACW or adherence interval opened or closed.  One that
  * closes without having been seen open (the input or the state began
- * inside it) raises now what it lasted long enough for, and clears.  An
- * agent has one activity and one adherence stretch at a time.
+ * inside it) raises what it lasted long enough for (late()), and clears.
+ * An agent has one activity and one adherence stretch at a time.
  */
 static void
 alert_interval(struct view *v, struct agent *a, const struct interval *iv)

@@ -349,7 +349,7 @@ read_rows(struct reader *r, const int *where, size_t nfields)
 		k = 0;
 		do {
 			if ((c = read_field(r, &len)) == BAD)
-				return -1;
+				goto bad;
 			if (c == EOF)
 				break;
 			for (i = 0; i < NCOLS; i++)
