@@ -52,7 +52,8 @@ enum { A_SCHEDULED, A_IN, A_OUT, A_PRESENT, A_UNSCHEDULED, A_EXCEPTIONS,
 
 /*
  * Which stretches are published: all, opened and ended; while catching
- * up, only those that end, or none.
+ * up, only those that end (kept in run.ended, published in time order
+ * once every agent has caught up), or none.
  */
 enum tell { TELL_ALL, TELL_ENDED, TELL_NONE };
 
@@ -96,12 +97,20 @@ struct due {
 	struct agent	*agent;
 };
 
+/* A stretch that ended while its agent caught up (TELL_ENDED). */
+struct ended {
+	struct agent	*agent;
+	char		*activity;
+	int64_t		 since;
+	int64_t		 end;
+};
+
 /*
  * What every agent shares within one run: the buckets before `done` and
  * the schedule-only time before `from` are written; `due` the boundaries
  * agents wait for; `taken` marks the scheduled agents that an agent of
  * the input has; `absent` the engine's absent agents, for alert, of the
- * scheduled agents not taken.
+ * scheduled agents not taken; `ended` the stretches they caught up on.
  */
 static struct {
 	const struct engine	*engine;
@@ -113,6 +122,8 @@ static struct {
 	unsigned char		*taken;
 	struct agent		**absent;	/* by scheduled agent */
 	int			 absent_made;
+	struct ended		*ended;
+	size_t			 nended;
 } run;
 
 /* Columns ------------------------------------------------------------ */
@@ -276,14 +287,22 @@ count(struct view *v, struct agent *a, unsigned mask, int64_t start,
 /* Stretches ---------------------------------------------------------- */
 
 static void
+publish_as(struct view *v, struct agent *a, const char *activity,
+    int64_t since, int64_t end)
+{
+	struct interval iv = { IV_ADHERENCE, activity, NULL, ACT_NKINDS,
+	    NULL, since, end, end < 0 ? NULL : "CHANGE", NO_TIME };
+
+	engine_publish(v->engine, a, &iv);
+}
+
+/* The agent's stretch opened (end < 0) or ended at end. */
+static void
 publish(struct view *v, struct agent *a, int64_t end)
 {
 	struct adherence_part *p = PART(v, a);
-	struct interval iv = { IV_ADHERENCE, p->out_activity, NULL,
-	    ACT_NKINDS, NULL, p->out_since, end, end < 0 ? NULL : "CHANGE",
-	    NO_TIME };
 
-	engine_publish(v->engine, a, &iv);
+	publish_as(v, a, p->out_activity, p->out_since, end);
 }
 
 /* Out of adherence from t in seg, unless already. */
@@ -310,8 +329,15 @@ stretch_end(struct view *v, struct agent *a, int64_t t)
 
 	if (p->out_since == NO_TIME)
 		return;
-	if (p->published || p->tell == TELL_ENDED)
+	if (p->published)
 		publish(v, a, t);
+	else if (p->tell == TELL_ENDED) {
+		run.ended = xrealloc(run.ended, run.nended + 1,
+		    sizeof(*run.ended));
+		run.ended[run.nended++] = (struct ended){ a, p->out_activity,
+		    p->out_since, t };
+		p->out_activity = NULL;
+	}
 	free(p->out_activity);
 	p->out_activity = NULL;
 	p->out_since = NO_TIME;
@@ -607,6 +633,37 @@ queue(struct adherence_part *p, struct agent *a)
 	}
 }
 
+static int
+ended_cmp(const void *x, const void *y)
+{
+	const struct ended *a = x, *b = y;
+
+	if (a->end != b->end)
+		return a->end < b->end ? -1 : 1;
+	return (a->agent->index > b->agent->index) -
+	    (a->agent->index < b->agent->index);
+}
+
+/*
+ * The stretches the absent agents caught up on, in the order they ended
+ * (ties in the schedule's order): before the stretches open where the
+ * clock starts, which alert raises only once the tick is over.
+ */
+static void
+publish_ended(struct view *v)
+{
+	struct ended *x;
+
+	qsort(run.ended, run.nended, sizeof(*run.ended), ended_cmp);
+	for (x = run.ended; x < run.ended + run.nended; x++) {
+		publish_as(v, x->agent, x->activity, x->since, x->end);
+		free(x->activity);
+	}
+	free(run.ended);
+	run.ended = NULL;
+	run.nended = 0;
+}
+
 /*
  * With alert or now in the run: an absent agent for each scheduled agent
  * that no agent of the input or the state has, followed from t, where
@@ -614,8 +671,7 @@ queue(struct adherence_part *p, struct agent *a)
  * of adherence in every segment, its stretches are published for alert
  * and now; one open at t as one that began at its segment's start (alert
  * knows what an earlier batch raised of it: carried()), and in a run
- * without a state those that ended before t (start()), agent by agent in
- * the schedule's order.
+ * without a state those that ended before t (start()), in time order.
  */
 static void
 absent_start(struct view *v)
@@ -645,6 +701,7 @@ absent_start(struct view *v)
 		start(v, a, t);
 		queue(p, a);
 	}
+	publish_ended(v);
 }
 
 /*
