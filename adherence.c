@@ -600,6 +600,7 @@ start(struct view *v, struct agent *a, int64_t t)
 	p->tell = a->absent == 1 && v->engine->start_clock < 0 ?
 	    TELL_ENDED : TELL_NONE;
 	credit(v, a, t);
+	evaluate(v, a);		/* a segment that starts at t */
 	p->tell = TELL_ALL;
 	if (p->out_since != NO_TIME) {
 		p->published = 1;
