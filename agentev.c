@@ -702,6 +702,11 @@ check_outputs(struct run *r, char **operands, int nops)
 			}
 	for (k = 1; k < nops || k == 1; k++) {
 		is_stdin = k >= nops || strcmp(operands[k], "-") == 0;
+		if (is_stdin && path[2] != NULL && strcmp(path[2], "-") == 0) {
+			warnx("-A -: standard input is also an input (the "
+			    "events)");
+			usage();
+		}
 		if (is_stdin ? fstat(STDIN_FILENO, &sb) == -1 :
 		    stat(operands[k], &sb) == -1)
 			continue;	/* reading it will say what is wrong */

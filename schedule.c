@@ -5,6 +5,8 @@
  * quote inside, CRLF or LF line ends, UTF-8 with or without a BOM), one
  * scheduled segment a row.  The header names the columns username (or
  * agent_arn), start, end and activity in any order; others are ignored.
+ * Spaces and tabs around a field are dropped, and times may be written
+ * as exports do (iso_form).  Standard input is "-".
  * It is read once, whole, before any event: a row that is wrong stops
  * the run (exit 2) with FILE:LINE: column: what is wrong.  Each agent's
  * segments are kept sorted by start, in one table hashed on the key
@@ -12,6 +14,8 @@
  *
  * Copyright (c) 2026 The agentev authors; ISC licence, see LICENSE.
  */
+
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -234,21 +238,61 @@ agent_for(const char *key, const char *username, const char *arn)
 }
 
 /*
+ * What exports write beside the form parse_time reads, in that form: a
+ * space for the T, no seconds (08:00), an offset without its colon
+ * (+0100) or its minutes (+01).  Anything else is copied as it is, for
+ * parse_time to refuse; -1 if it is too long to be a time.
+ */
+static int
+iso_form(const char *s, char *out, size_t size)
+{
+	size_t n = strlen(s), i = 16, k = 16;
+	const char *z;
+
+	if (n + 7 > size - 1)
+		return -1;
+	if (n < 16 || (s[10] != ' ' && s[10] != 'T') || s[13] != ':') {
+		memcpy(out, s, n + 1);
+		return 0;
+	}
+	memcpy(out, s, 16);
+	out[10] = 'T';
+	if (s[16] != ':') {
+		memcpy(out + k, ":00", 3);
+		k += 3;
+	}
+	while (s[i] == ':' || s[i] == '.' || (s[i] >= '0' && s[i] <= '9'))
+		out[k++] = s[i++];
+	z = s + i;
+	if ((*z == '+' || *z == '-') && strspn(z + 1, "0123456789") ==
+	    strlen(z + 1) && (strlen(z) == 5 || strlen(z) == 3)) {
+		memcpy(out + k, z, 3);
+		k += 3;
+		out[k++] = ':';
+		memcpy(out + k, strlen(z) == 5 ? z + 3 : "00", 2);
+		k += 2;
+		out[k] = '\0';
+	} else
+		memcpy(out + k, z, strlen(z) + 1);
+	return 0;
+}
+
+/*
  * A start or end: ISO 8601 with Z or an offset, or without a zone, a
  * local time in the -z zone.  Returns 0, or -1 with what is wrong.
  */
 static int
 schedule_time(const char *s, int64_t *out, const char **why)
 {
-	char buf[64];
-	size_t n = strlen(s);
+	char form[64], buf[sizeof(form) + 1];
+	size_t n = 0;
 	int64_t local;
-	int rc;
+	int rc = -1;
 
-	rc = parse_time(s, n, out);
-	if (rc == -1 && n >= 19 && n < sizeof(buf) - 1 &&
-	    strpbrk(s + 19, "Z+-") == NULL) {
-		snprintf(buf, sizeof(buf), "%sZ", s);
+	if (iso_form(s, form, sizeof(form)) == 0)
+		rc = parse_time(form, n = strlen(form), out);
+	if (rc == -1 && n >= 19 && strpbrk(form + 19, "Z+-") == NULL) {
+		snprintf(buf, sizeof(buf), "%sZ", form);
 		if ((rc = parse_time(buf, n + 1, out)) == 0) {
 			local = *out;
 			*out = zone_from_local(local);
@@ -275,6 +319,22 @@ by_start(const void *x, const void *y)
 	if (a->start != b->start)
 		return a->start < b->start ? -1 : 1;
 	return (a->line > b->line) - (a->line < b->line);
+}
+
+/*
+ * The field without the spaces and tabs around it, which exports put
+ * after commas and at line ends ("ann ", "username, start").
+ */
+static char *
+trimmed(char *s, size_t *len)
+{
+	while (*len > 0 && (s[*len - 1] == ' ' || s[*len - 1] == '\t'))
+		s[--*len] = '\0';
+	while (*s == ' ' || *s == '\t') {
+		s++;
+		--*len;
+	}
+	return s;
 }
 
 /* A UTF-8 BOM, as spreadsheets write one, goes before the header. */
@@ -310,7 +370,7 @@ read_header(struct reader *r, int *where, size_t *nfields)
 		if (c == EOF)
 			return fail(r, 1, NULL, "empty: no header line naming "
 			    "username, start, end and activity");
-		name = r->buf;
+		name = trimmed(r->buf, &len);
 		for (i = 0; i < NCOLS; i++)
 			if (strcasecmp(name, col_names[i]) == 0) {
 				if (where[i] != -1)
@@ -321,6 +381,10 @@ read_header(struct reader *r, int *where, size_t *nfields)
 		k++;
 	} while (c == ',');
 	*nfields = k;
+	if (k == 1 && strpbrk(name, ";\t") != NULL)
+		return fail(r, 1, NULL, "the header is one field holding %s: "
+		    "the columns must be separated by commas",
+		    strchr(name, ';') != NULL ? "semicolons" : "tabs");
 	if (where[COL_USERNAME] == -1 && where[COL_ARN] == -1)
 		return fail(r, 1, NULL, "no username column in the header "
 		    "(or agent_arn)");
@@ -335,7 +399,7 @@ read_header(struct reader *r, int *where, size_t *nfields)
 static int
 read_rows(struct reader *r, const int *where, size_t nfields)
 {
-	char *value[NCOLS];
+	char *value[NCOLS], *text;
 	struct sched_agent *s;
 	struct segment seg;
 	const char *why;
@@ -354,13 +418,14 @@ read_rows(struct reader *r, const int *where, size_t nfields)
 				break;
 			for (i = 0; i < NCOLS; i++)
 				if (where[i] == (int)k) {
-					if (!is_utf8((unsigned char *)r->buf,
+					text = trimmed(r->buf, &len);
+					if (!is_utf8((unsigned char *)text,
 					    len)) {
 						fail(r, line, col_names[i],
 						    "not UTF-8");
 						goto bad;
 					}
-					value[i] = xstrdup(r->buf);
+					value[i] = xstrdup(text);
 				}
 			k++;
 		} while (c == ',');
@@ -370,6 +435,12 @@ read_rows(struct reader *r, const int *where, size_t nfields)
 			for (i = 0; i < NCOLS; i++)
 				free(value[i]);
 			continue;
+		}
+		if (k > nfields) {
+			fail(r, line, NULL, "the row has %zu fields, the "
+			    "header %zu (a comma in a field not quoted?)", k,
+			    nfields);
+			goto bad;
 		}
 		for (i = 0; i < NCOLS; i++)
 			if (where[i] != -1 && value[i] == NULL) {
@@ -453,6 +524,7 @@ int
 schedule_load(const char *path, char *why, size_t whylen)
 {
 	struct reader r;
+	struct stat sb;
 	int where[NCOLS], rc;
 	size_t nfields = 0;
 
@@ -461,8 +533,15 @@ schedule_load(const char *path, char *why, size_t whylen)
 	r.line = 1;
 	r.why = why;
 	r.whylen = whylen;
-	if ((r.fp = fopen(path, "r")) == NULL) {
+	if (strcmp(path, "-") == 0)
+		r.fp = stdin;
+	else if ((r.fp = fopen(path, "r")) == NULL) {
 		snprintf(why, whylen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(r.fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		snprintf(why, whylen, "%s: %s", path, strerror(EISDIR));
+		fclose(r.fp);
 		return -1;
 	}
 	rc = skip_bom(&r);
@@ -476,7 +555,8 @@ schedule_load(const char *path, char *why, size_t whylen)
 		snprintf(why, whylen, "%s: %s", path, strerror(errno));
 		rc = -1;
 	}
-	fclose(r.fp);
+	if (r.fp != stdin)
+		fclose(r.fp);
 	if (rc == 0)
 		rc = check_overlaps(&r);
 	loaded = rc == 0;
