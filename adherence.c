@@ -653,12 +653,14 @@ ended_cmp(const void *x, const void *y)
 static void
 publish_ended(struct view *v)
 {
-	struct ended *x;
+	size_t i;
 
-	qsort(run.ended, run.nended, sizeof(*run.ended), ended_cmp);
-	for (x = run.ended; x < run.ended + run.nended; x++) {
-		publish_as(v, x->agent, x->activity, x->since, x->end);
-		free(x->activity);
+	if (run.nended > 1)
+		qsort(run.ended, run.nended, sizeof(*run.ended), ended_cmp);
+	for (i = 0; i < run.nended; i++) {
+		publish_as(v, run.ended[i].agent, run.ended[i].activity,
+		    run.ended[i].since, run.ended[i].end);
+		free(run.ended[i].activity);
 	}
 	free(run.ended);
 	run.ended = NULL;

@@ -662,6 +662,26 @@ same_file(const struct stat *sb, const char *path)
 	    other.st_ino == sb->st_ino;
 }
 
+/* The file of path[i] of check_outputs: for the -A schedule (2) "-" is
+   standard input. */
+static int
+stat_path(const char *const *path, int i, struct stat *sb)
+{
+	if (i == 2 && strcmp(path[i], "-") == 0)
+		return fstat(STDIN_FILENO, sb);
+	return stat(path[i], sb);
+}
+
+/* Whether sb is the file path[i] names (none when it is NULL). */
+static int
+is_path(const struct stat *sb, const char *const *path, int i)
+{
+	struct stat other;
+
+	return path[i] != NULL && stat_path(path, i, &other) == 0 &&
+	    other.st_dev == sb->st_dev && other.st_ino == sb->st_ino;
+}
+
 /*
  * Refuse (exit 2) a -r, -S or -o file that is one of the inputs, standard
  * input included, or the -A schedule, and a schedule that is an input,
@@ -690,11 +710,10 @@ check_outputs(struct run *r, char **operands, int nops)
 		usage();
 	}
 	/* the schedule is read like an input: no output may be it */
-	if (path[2] != NULL && stat(path[2], &sb) == 0 &&
+	if (path[2] != NULL && stat_path(path, 2, &sb) == 0 &&
 	    !S_ISCHR(sb.st_mode))
 		for (i = 0; i < n; i++)
-			if (i != 2 && path[i] != NULL &&
-			    same_file(&sb, path[i])) {
+			if (i != 2 && is_path(&sb, path, i)) {
 				warnx("%s %s: the %s file is also the -A "
 				    "schedule", what[i], path[i],
 				    i < 2 ? kind[i] : "output");
@@ -713,7 +732,7 @@ check_outputs(struct run *r, char **operands, int nops)
 		if (S_ISCHR(sb.st_mode))
 			continue;
 		for (i = 0; i < n; i++)
-			if (path[i] != NULL && same_file(&sb, path[i])) {
+			if (is_path(&sb, path, i)) {
 				warnx("%s %s: the %s file is also an input%s",
 				    what[i], path[i], i < 3 ? kind[i] :
 				    "output", is_stdin ?

@@ -5,8 +5,8 @@
  * quote inside, CRLF or LF line ends, UTF-8 with or without a BOM), one
  * scheduled segment a row.  The header names the columns username (or
  * agent_arn), start, end and activity in any order; others are ignored.
- * Spaces and tabs around a field are dropped, and times may be written
- * as exports do (iso_form).  Standard input is "-".
+ * Spaces and tabs around a field (outside its quotes) are dropped, and
+ * times may be written as exports do (iso_form).  Standard input is "-".
  * It is read once, whole, before any event: a row that is wrong stops
  * the run (exit 2) with FILE:LINE: column: what is wrong.  Each agent's
  * segments are kept sorted by start, in one table hashed on the key
@@ -120,26 +120,30 @@ static int
 read_field(struct reader *r, size_t *len)
 {
 	uint64_t start = r->line;
-	int c, quoted = 0;
+	int c, quoted = 0, was_quoted;
 
 	*len = 0;
-	c = getc(r->fp);
+	while ((c = getc(r->fp)) == ' ' || c == '\t')
+		;
 	if (c == EOF)
 		return EOF;
 	if (c == '"') {
 		quoted = 1;
 		c = getc(r->fp);
 	}
+	was_quoted = quoted;
 	for (;; c = getc(r->fp)) {
 		if (c == EOF && quoted)
 			return fail_field(r, start, NULL, "a quoted field is not "
 			    "closed before the end of the file");
 		if (c == EOF)
-			return '\n';
+			break;
 		if (quoted && c == '"') {
 			c = getc(r->fp);
 			if (c != '"') {
 				quoted = 0;
+				while (c == ' ' || c == '\t')
+					c = getc(r->fp);
 				if (c == ',' || c == '\n' || c == EOF)
 					break;
 				if (c == '\r' && (c = getc(r->fp)) == '\n')
@@ -167,6 +171,10 @@ read_field(struct reader *r, size_t *len)
 			    "bytes", MAX_FIELD);
 		r->buf[(*len)++] = (char)c;
 	}
+	/* blanks after an unquoted field are not part of it */
+	while (!was_quoted && *len > 0 && (r->buf[*len - 1] == ' ' ||
+	    r->buf[*len - 1] == '\t'))
+		(*len)--;
 	r->buf[*len] = '\0';
 	if (c == '\n' || c == EOF)
 		r->line++;
@@ -255,14 +263,19 @@ iso_form(const char *s, char *out, size_t size)
 		memcpy(out, s, n + 1);
 		return 0;
 	}
+	if (s[16] == '.') {		/* a fraction of a minute: refused */
+		memcpy(out, s, n + 1);
+		return 0;
+	}
 	memcpy(out, s, 16);
 	out[10] = 'T';
 	if (s[16] != ':') {
 		memcpy(out + k, ":00", 3);
 		k += 3;
-	}
-	while (s[i] == ':' || s[i] == '.' || (s[i] >= '0' && s[i] <= '9'))
-		out[k++] = s[i++];
+	} else
+		while (s[i] == ':' || s[i] == '.' ||
+		    (s[i] >= '0' && s[i] <= '9'))
+			out[k++] = s[i++];
 	z = s + i;
 	if ((*z == '+' || *z == '-') && strspn(z + 1, "0123456789") ==
 	    strlen(z + 1) && (strlen(z) == 5 || strlen(z) == 3)) {
@@ -321,22 +334,6 @@ by_start(const void *x, const void *y)
 	return (a->line > b->line) - (a->line < b->line);
 }
 
-/*
- * The field without the spaces and tabs around it, which exports put
- * after commas and at line ends ("ann ", "username, start").
- */
-static char *
-trimmed(char *s, size_t *len)
-{
-	while (*len > 0 && (s[*len - 1] == ' ' || s[*len - 1] == '\t'))
-		s[--*len] = '\0';
-	while (*s == ' ' || *s == '\t') {
-		s++;
-		--*len;
-	}
-	return s;
-}
-
 /* A UTF-8 BOM, as spreadsheets write one, goes before the header. */
 static int
 skip_bom(struct reader *r)
@@ -370,7 +367,7 @@ read_header(struct reader *r, int *where, size_t *nfields)
 		if (c == EOF)
 			return fail(r, 1, NULL, "empty: no header line naming "
 			    "username, start, end and activity");
-		name = trimmed(r->buf, &len);
+		name = r->buf;
 		for (i = 0; i < NCOLS; i++)
 			if (strcasecmp(name, col_names[i]) == 0) {
 				if (where[i] != -1)
@@ -399,7 +396,7 @@ read_header(struct reader *r, int *where, size_t *nfields)
 static int
 read_rows(struct reader *r, const int *where, size_t nfields)
 {
-	char *value[NCOLS], *text;
+	char *value[NCOLS];
 	struct sched_agent *s;
 	struct segment seg;
 	const char *why;
@@ -418,14 +415,13 @@ read_rows(struct reader *r, const int *where, size_t nfields)
 				break;
 			for (i = 0; i < NCOLS; i++)
 				if (where[i] == (int)k) {
-					text = trimmed(r->buf, &len);
-					if (!is_utf8((unsigned char *)text,
+					if (!is_utf8((unsigned char *)r->buf,
 					    len)) {
 						fail(r, line, col_names[i],
 						    "not UTF-8");
 						goto bad;
 					}
-					value[i] = xstrdup(text);
+					value[i] = xstrdup(r->buf);
 				}
 			k++;
 		} while (c == ',');
@@ -533,16 +529,17 @@ schedule_load(const char *path, char *why, size_t whylen)
 	r.line = 1;
 	r.why = why;
 	r.whylen = whylen;
-	if (strcmp(path, "-") == 0)
+	if (strcmp(path, "-") == 0) {
 		r.fp = stdin;
-	else if ((r.fp = fopen(path, "r")) == NULL) {
+		r.path = path = "<stdin>";
+	} else if ((r.fp = fopen(path, "r")) == NULL) {
 		snprintf(why, whylen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fileno(r.fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		snprintf(why, whylen, "%s: %s", path, strerror(EISDIR));
-		fclose(r.fp);
-		return -1;
+		rc = -1;
+		goto done;
 	}
 	rc = skip_bom(&r);
 	if (rc == 0)
@@ -555,6 +552,7 @@ schedule_load(const char *path, char *why, size_t whylen)
 		snprintf(why, whylen, "%s: %s", path, strerror(errno));
 		rc = -1;
 	}
+done:
 	if (r.fp != stdin)
 		fclose(r.fp);
 	if (rc == 0)
