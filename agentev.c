@@ -136,7 +136,8 @@ help(void)
 	    "options:\n"
 	    "  -A schedule the schedule for adherence, alert and now: CSV "
 	    "of username,\n"
-	    "              start, end, activity (Work: any ROUTABLE status)\n"
+	    "              start, end, activity (Work: any ROUTABLE status);\n"
+	    "              '-' reads it from standard input\n"
 	    "  -a rule     alert rule (repeatable): NAME>15m, acw>5m, "
 	    "missed>=3/1h,\n"
 	    "              silent>5m, adherence>5m (for adherence: the "
@@ -652,14 +653,20 @@ open_state(struct run *r)
 	}
 }
 
+/* Whether a and b describe one file (by device and inode). */
+static int
+same_inode(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
 /* Whether path names the file sb describes. */
 static int
 same_file(const struct stat *sb, const char *path)
 {
 	struct stat other;
 
-	return stat(path, &other) == 0 && other.st_dev == sb->st_dev &&
-	    other.st_ino == sb->st_ino;
+	return stat(path, &other) == 0 && same_inode(sb, &other);
 }
 
 /* The file of path[i] of check_outputs: for the -A schedule (2) "-" is
@@ -679,7 +686,7 @@ is_path(const struct stat *sb, const char *const *path, int i)
 	struct stat other;
 
 	return path[i] != NULL && stat_path(path, i, &other) == 0 &&
-	    other.st_dev == sb->st_dev && other.st_ino == sb->st_ino;
+	    same_inode(sb, &other);
 }
 
 /*
