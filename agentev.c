@@ -89,6 +89,9 @@ struct run {
 	const char	*rejects_path;
 	int		 rejects_error;	/* errno of the first failed write */
 	const char	*state_path;	/* -S */
+	int		 lock_late;	/* lock -S only to save: now alone */
+	int		 state_existed;	/* and state_sb is what was read */
+	struct stat	 state_sb;
 	const char	*schedule_path;	/* -A */
 	int64_t		 as_of;		/* -t, or -1 */
 	int64_t		 window;	/* -w, ms */
@@ -627,10 +630,13 @@ parse_options(int argc, char *argv[], struct run *r, char ***operands,
 }
 
 /*
- * -S: lock and load the state, or stop with exit status 2.  check only
- * reads it, so it takes no lock (a save replaces the file whole, so a
- * read sees the old state or the new one) and creates nothing.  Every
- * table holds the lock to its end, now too: it saves when it read events.
+ * -S: lock and load the state, or stop with exit status 2.  A save
+ * replaces the file whole, so a read sees the old state or the new one
+ * and needs no lock: check, which only reads it, takes none and creates
+ * nothing.  Every table holds the lock to its end.  now alone (no -o)
+ * writes no rows that the state must match, and saves only when it read
+ * events: it reads the state unlocked, like check, so a wallboard page
+ * never stops a batch, and locks it only to save (save_state).
  */
 static void
 open_state(struct run *r)
@@ -638,8 +644,12 @@ open_state(struct run *r)
 	char why[512];
 	int rc = 0;
 
-	if (r->saves_state)
+	/* a table that saves only when it read events: now */
+	r->lock_late = r->table != NULL && !view_saves_state(r->table, 0) &&
+	    r->nextras == 0;
+	if (r->saves_state && !r->lock_late)
 		rc = state_lock(r->state_path, why, sizeof(why));
+	r->state_existed = stat(r->state_path, &r->state_sb) == 0;
 	if (rc >= 0)
 		rc = state_load(r->engine, r->state_path, &r->config, why,
 		    sizeof(why));
@@ -789,6 +799,39 @@ close_extras(struct run *r)
 }
 
 /*
+ * Save the state.  A run that read it unlocked (lock_late) takes the lock
+ * now, and saves only when no other run saved the file since it was read:
+ * its events would replace theirs.
+ */
+static int
+save_state(struct run *r, char *why, size_t whylen)
+{
+	struct stat sb;
+	int fd = -1, rc, exists;
+
+	if (r->lock_late) {
+		if ((fd = state_lock(r->state_path, why, whylen)) < 0)
+			return -1;
+		exists = stat(r->state_path, &sb) == 0;
+		if (exists != r->state_existed || (exists &&
+		    (!same_inode(&sb, &r->state_sb) ||
+		    sb.st_size != r->state_sb.st_size ||
+		    sb.st_mtim.tv_sec != r->state_sb.st_mtim.tv_sec ||
+		    sb.st_mtim.tv_nsec != r->state_sb.st_mtim.tv_nsec))) {
+			close(fd);
+			snprintf(why, whylen, "%s: another agentev saved it "
+			    "while this run read; this run's events are not "
+			    "in it (give them again)", r->state_path);
+			return -1;
+		}
+	}
+	rc = state_save(r->engine, r->state_path, why, whylen);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/*
  * The input is read: flush the output and the rejects, and only then save
  * the state (check never writes it); say what happened.
  */
@@ -815,7 +858,7 @@ finish(struct run *r)
 		r->status = 1;
 	} else if (r->state_path != NULL && r->saves_state &&
 	    view_saves_state(r->table, r->have_span) && !r->extra_failed &&
-	    state_save(r->engine, r->state_path, why, sizeof(why)) == -1) {
+	    save_state(r, why, sizeof(why)) == -1) {
 		warnx("cannot save the state: %s", why);
 		r->status = 1;
 	}
