@@ -60,6 +60,12 @@ enum tell { TELL_ALL, TELL_ENDED, TELL_NONE };
 /* What the status view shows: logged out, UNKNOWN, or a status. */
 enum presence { P_OUT, P_UNKNOWN, P_STATUS };
 
+struct shows {
+	enum presence	 presence;
+	char		*status;	/* name and type, P_STATUS */
+	char		*type;
+};
+
 struct tally {
 	int64_t		 bucket;
 	char		*field[MAX_KEYS];	/* -g values, NULL for agent */
@@ -72,15 +78,17 @@ struct adherence_part {
 	const struct sched_agent *sched;	/* NULL: not scheduled */
 	size_t			 next;		/* first segment not over */
 	int64_t			 credited;
-	enum presence		 presence;
-	char			*status;	/* name and type, P_STATUS */
-	char			*type;
+	struct shows		 shows;		/* at credited */
+	int			 has_next;	/* a change after the clock: */
+	int64_t			 next_at;	/* a status that starts later */
+	struct shows		 then;		/* than its event */
 	int64_t			 out_since;	/* stretch start, or NO_TIME */
 	char			*out_activity;	/* its segment's activity */
 	int			 excepted;	/* it was counted */
 	int			 published;	/* it was published open */
 	enum tell		 tell;		/* what is published */
-	int			 queued;	/* it has its place in run.due */
+	int			 queued;	/* it has its place in run.due, */
+	int64_t			 queued_at;	/* at this time */
 	struct tally		*v;		/* by bucket, then fields */
 	size_t			 n;
 	size_t			 cap;
@@ -349,11 +357,12 @@ stretch_end(struct view *v, struct agent *a, int64_t t)
 static int
 adheres(const struct adherence_part *p, const struct segment *seg)
 {
-	if (p->presence != P_STATUS)
+	if (p->shows.presence != P_STATUS)
 		return 0;
 	if (seg->work)
-		return p->type != NULL && strcmp(p->type, "ROUTABLE") == 0;
-	return strcasecmp(p->status, seg->activity) == 0;
+		return p->shows.type != NULL &&
+		    strcmp(p->shows.type, "ROUTABLE") == 0;
+	return strcasecmp(p->shows.status, seg->activity) == 0;
 }
 
 /* The segment credited is in, or NULL; segments over are passed. */
@@ -371,17 +380,25 @@ current(struct adherence_part *p)
 	return NULL;
 }
 
+static void
+shows_clear(struct shows *s)
+{
+	free(s->status);
+	free(s->type);
+	memset(s, 0, sizeof(*s));
+}
+
 /*
  * Account the agent from credited to t as what it shows: segment by
  * segment, opening and ending the stretches on the way.
  */
 static void
-credit(struct view *v, struct agent *a, int64_t t)
+credit_to(struct view *v, struct agent *a, int64_t t)
 {
 	struct adherence_part *p = PART(v, a);
 	const struct segment *seg;
 	int64_t end, threshold = alert_adherence_threshold(), cross;
-	unsigned present = p->presence != P_OUT ? BIT(A_PRESENT) : 0;
+	unsigned present = p->shows.presence != P_OUT ? BIT(A_PRESENT) : 0;
 
 	while (p->started && p->credited < t) {
 		if ((seg = current(p)) == NULL) {
@@ -421,6 +438,29 @@ credit(struct view *v, struct agent *a, int64_t t)
 		if (end == seg->end)
 			stretch_end(v, a, end);
 	}
+}
+
+static void	evaluate(struct view *, struct agent *);
+
+/*
+ * credit_to t, and on the way the change that the status view told
+ * ahead of the clock (a status whose start is later than its event's
+ * time), when t passes it.
+ */
+static void
+credit(struct view *v, struct agent *a, int64_t t)
+{
+	struct adherence_part *p = PART(v, a);
+
+	if (p->has_next && p->next_at <= t) {
+		credit_to(v, a, p->next_at);
+		shows_clear(&p->shows);
+		p->shows = p->then;
+		memset(&p->then, 0, sizeof(p->then));
+		p->has_next = 0;
+		evaluate(v, a);
+	}
+	credit_to(v, a, t);
 }
 
 /* Open or end the stretch at credited, for what the agent shows now. */
@@ -583,7 +623,7 @@ start(struct view *v, struct agent *a, int64_t t)
 	int64_t threshold = alert_adherence_threshold();
 
 	p->started = 1;
-	p->presence = P_OUT;
+	p->shows.presence = P_OUT;
 	p->out_since = NO_TIME;
 	p->credited = run.from;
 	link(v, p, a);
@@ -608,28 +648,39 @@ start(struct view *v, struct agent *a, int64_t t)
 	}
 }
 
-/* The next segment boundary after credited, or INT64_MAX. */
+/*
+ * The next segment boundary after credited, or the change told ahead
+ * when that is sooner, or INT64_MAX.
+ */
 static int64_t
 next_boundary(struct adherence_part *p)
 {
 	const struct segment *seg;
+	int64_t b = INT64_MAX;
 
 	if (!p->started || p->sched == NULL)
 		return INT64_MAX;
 	if ((seg = current(p)) != NULL)
-		return seg->end;
-	return p->next < p->sched->nseg ? p->sched->seg[p->next].start :
-	    INT64_MAX;
+		b = seg->end;
+	else if (p->next < p->sched->nseg)
+		b = p->sched->seg[p->next].start;
+	return p->has_next && p->next_at < b ? p->next_at : b;
 }
 
-/* A scheduled agent waits for its next boundary from now on. */
+/*
+ * A scheduled agent waits for its next boundary from now on: one entry
+ * in run.due, moved sooner when a sooner boundary comes up (the entry
+ * left behind is dropped when it comes up).
+ */
 static void
 queue(struct adherence_part *p, struct agent *a)
 {
 	int64_t b;
 
-	if (!p->queued && (b = next_boundary(p)) != INT64_MAX) {
+	if ((b = next_boundary(p)) != INT64_MAX &&
+	    (!p->queued || b < p->queued_at)) {
 		p->queued = 1;
+		p->queued_at = b;
 		due_push(b, a);
 	}
 }
@@ -970,23 +1021,35 @@ static void
 adherence_interval(struct view *v, struct agent *a, const struct interval *iv)
 {
 	struct adherence_part *p = PART(v, a);
+	struct shows *to = &p->shows;
+	int64_t at;
 
 	if (iv->kind != IV_STATUS || (iv->end < 0 && iv->ended_by != NULL) ||
 	    !touch(v, a))
 		return;
-	credit(v, a, iv->end >= 0 ? iv->end : iv->start);
-	free(p->status);
-	free(p->type);
-	p->status = p->type = NULL;
-	if (iv->end >= 0)
-		p->presence = P_OUT;
-	else if (iv->name == NULL)
-		p->presence = P_UNKNOWN;
-	else {
-		p->presence = P_STATUS;
-		p->status = xstrdup(iv->name);
-		p->type = xstrdup(iv->type);
+	at = iv->end >= 0 ? iv->end : iv->start;
+	if (at > v->engine->clock && v->engine->clock >= 0) {
+		/* a status that starts after its event: from then on */
+		credit(v, a, v->engine->clock);
+		to = &p->then;
+		p->has_next = 1;
+		p->next_at = at;
+	} else {
+		credit(v, a, at);
+		shows_clear(&p->then);
+		p->has_next = 0;
 	}
+	shows_clear(to);
+	if (iv->end >= 0)
+		to->presence = P_OUT;
+	else if (iv->name == NULL)
+		to->presence = P_UNKNOWN;
+	else {
+		to->presence = P_STATUS;
+		to->status = xstrdup(iv->name);
+		to->type = xstrdup(iv->type);
+	}
+	queue(p, a);
 }
 
 /*
@@ -1041,6 +1104,8 @@ adherence_tick(struct view *v)
 		a = run.due[0].agent;
 		due_pop();
 		p = PART(v, a);
+		if (!p->queued || p->queued_at != at)
+			continue;	/* left behind by a sooner one */
 		p->queued = 0;
 		if (next_boundary(p) == at) {
 			credit(v, a, at);
@@ -1088,8 +1153,8 @@ adherence_clear(void *part)
 	struct adherence_part *p = part;
 	size_t i;
 
-	free(p->status);
-	free(p->type);
+	shows_clear(&p->shows);
+	shows_clear(&p->then);
 	free(p->out_activity);
 	for (i = 0; i < p->n; i++)
 		tally_free(&p->v[i]);
@@ -1129,6 +1194,12 @@ adherence_save(const void *part, json_t *o)
 	    json_integer((json_int_t)p->out_since),
 	    "activity", state_str_json(p->out_activity),
 	    "excepted", p->excepted, "tallies", arr));
+	if (p->has_next)	/* what shows until the status saved starts */
+		json_object_set_new(json_object_get(o, "adherence"), "until",
+		    json_pack("{s:I,s:i,s:o,s:o}", "at",
+		    (json_int_t)p->next_at, "presence", (int)p->shows.presence,
+		    "name", state_str_json(p->shows.status),
+		    "type", state_str_json(p->shows.type)));
 }
 
 static int
@@ -1173,6 +1244,7 @@ adherence_load(void *part, json_t *o, struct loader *l)
 {
 	struct adherence_part *p = part;
 	json_t *j = json_object_get(o, "adherence"), *st, *x;
+	struct shows *to;
 	size_t i;
 
 	p->out_since = NO_TIME;
@@ -1199,12 +1271,30 @@ adherence_load(void *part, json_t *o, struct loader *l)
 	json_array_foreach(json_object_get(j, "tallies"), i, x)
 		if (load_tally(l, p, x) == -1)
 			return -1;
+	/* with a change told ahead, "status" is what shows from then on */
 	st = json_object_get(o, "status");
+	to = &p->shows;
+	if ((x = json_object_get(j, "until")) != NULL) {
+		int64_t presence;
+
+		if (!json_is_object(x) ||
+		    state_int(l, x, "at", &p->next_at) == -1 ||
+		    state_int(l, x, "presence", &presence) == -1 ||
+		    presence < P_OUT || presence > P_STATUS ||
+		    p->next_at <= p->credited || p->next_at >= TIME_LIMIT ||
+		    state_str(l, x, "name", 1, &p->shows.status) == -1 ||
+		    state_str(l, x, "type", 1, &p->shows.type) == -1 ||
+		    (presence == P_STATUS) != (p->shows.status != NULL))
+			return state_bad(l, "adherence until");
+		p->shows.presence = (enum presence)presence;
+		p->has_next = 1;
+		to = &p->then;
+	}
 	if (json_is_object(st)) {
-		if (state_str(l, st, "name", 1, &p->status) == -1 ||
-		    state_str(l, st, "type", 1, &p->type) == -1)
+		if (state_str(l, st, "name", 1, &to->status) == -1 ||
+		    state_str(l, st, "type", 1, &to->type) == -1)
 			return -1;
-		p->presence = p->status != NULL ? P_STATUS : P_UNKNOWN;
+		to->presence = to->status != NULL ? P_STATUS : P_UNKNOWN;
 	}
 	return 0;
 }

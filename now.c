@@ -273,7 +273,7 @@ now_load(void *part, json_t *o, struct loader *l)
 	json_t *j;
 
 	if (json_is_object(j = json_object_get(o, "status")) &&
-	    (state_str(l, j, "name", 0, &p->status) ||
+	    (state_str(l, j, "name", 1, &p->status) ||
 	    state_str(l, j, "type", 0, &p->status_type) ||
 	    state_int(l, j, "start", &p->status_since)))
 		return -1;
