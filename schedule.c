@@ -28,6 +28,7 @@
 #include "agentev.h"
 
 #define MAX_FIELD	4096	/* bytes in one field */
+#define YEAR_10000	INT64_C(253402300800000)	/* ms at 10000-01-01 */
 
 enum { COL_USERNAME, COL_ARN, COL_START, COL_END, COL_ACTIVITY, NCOLS };
 
@@ -292,7 +293,8 @@ iso_form(const char *s, char *out, size_t size)
 
 /*
  * A start or end: ISO 8601 with Z or an offset, or without a zone, a
- * local time in the -z zone.  Returns 0, or -1 with what is wrong.
+ * local time in the -z zone, in the years 1970 to 9999 UTC.  Returns
+ * 0, or -1 with what is wrong.
  */
 static int
 schedule_time(const char *s, int64_t *out, const char **why)
@@ -313,6 +315,11 @@ schedule_time(const char *s, int64_t *out, const char **why)
 				rc = -3;	/* in a spring-forward gap */
 		}
 	}
+	/* adherence and alert take a time before 1970 for "open" or "none" */
+	if (rc == 0 && *out < 0)
+		rc = -4;
+	else if (rc == 0 && *out >= YEAR_10000)
+		rc = -5;
 	if (rc == -1)
 		*why = "not an ISO 8601 time (2026-11-04T08:00:00Z, "
 		    "...+01:00, or local to -z without a zone)";
@@ -321,6 +328,10 @@ schedule_time(const char *s, int64_t *out, const char **why)
 	else if (rc == -3)
 		*why = "a local time the -z zone skips (its clocks went "
 		    "forward over it)";
+	else if (rc == -4)
+		*why = "before 1970-01-01T00:00:00Z";
+	else if (rc == -5)
+		*why = "after the year 9999 (UTC)";
 	return rc == 0 ? 0 : -1;
 }
 
