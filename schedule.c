@@ -288,9 +288,10 @@ agent_for(const char *key, const char *username, const char *arn)
 
 /*
  * What exports write beside the form parse_time reads, in that form: a
- * space for the T, no seconds (08:00), an offset without its colon
- * (+0100) or its minutes (+01).  Anything else is copied as it is, for
- * parse_time to refuse; -1 if it is too long to be a time.
+ * space or a t for the T, a z for the Z (RFC 3339 allows them), no
+ * seconds (08:00), an offset without its colon (+0100) or its minutes
+ * (+01).  Anything else is copied as it is, for parse_time to refuse;
+ * -1 if it is too long to be a time.  Events keep to parse_time's form.
  */
 static int
 iso_form(const char *s, char *out, size_t size)
@@ -300,7 +301,8 @@ iso_form(const char *s, char *out, size_t size)
 
 	if (n + 7 > size - 1)
 		return -1;
-	if (n < 16 || (s[10] != ' ' && s[10] != 'T') || s[13] != ':') {
+	if (n < 16 || (s[10] != ' ' && s[10] != 'T' && s[10] != 't') ||
+	    s[13] != ':') {
 		memcpy(out, s, n + 1);
 		return 0;
 	}
@@ -326,7 +328,9 @@ iso_form(const char *s, char *out, size_t size)
 		memcpy(out + k, strlen(z) == 5 ? z + 3 : "00", 2);
 		k += 2;
 		out[k] = '\0';
-	} else
+	} else if (strcmp(z, "z") == 0)
+		memcpy(out + k, "Z", 2);
+	else
 		memcpy(out + k, z, strlen(z) + 1);
 	return 0;
 }
