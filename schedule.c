@@ -28,6 +28,9 @@
 #include "agentev.h"
 
 #define MAX_FIELD	4096	/* bytes in one field */
+#define MAX_NAMED	256	/* columns messages name by the header */
+#define MAX_NAME	64	/* bytes of a header name in messages */
+#define YEAR_10000	INT64_C(253402300800000) /* ms, 10000-01-01 */
 
 enum { COL_USERNAME, COL_ARN, COL_START, COL_END, COL_ACTIVITY, NCOLS };
 
@@ -50,7 +53,9 @@ struct reader {
 	const char	*path;
 	uint64_t	 line;		/* of the character read next */
 	int		 eof;
-	char		*field[16];	/* the fields kept, by column */
+	char		**names;	/* the header's, for messages */
+	size_t		 nnames;
+	char		 label[32];	/* "field N" */
 	char		 buf[MAX_FIELD];
 	char		*why;
 	size_t		 whylen;
@@ -108,16 +113,52 @@ is_utf8(const unsigned char *s, size_t n)
 	return 1;
 }
 
+/*
+ * How messages name field k (from 0) of a line: by its column in the
+ * header, or as "field N" when the header gives it no name fit to print
+ * (and on the header line itself).
+ */
+static const char *
+column_name(struct reader *r, size_t k)
+{
+	if (k < r->nnames && r->names[k] != NULL)
+		return r->names[k];
+	snprintf(r->label, sizeof(r->label), "field %zu", k + 1);
+	return r->label;
+}
+
+/* Keep the header's name for field k, if it is short, UTF-8 and plain. */
+static void
+keep_name(struct reader *r, size_t k, const char *name, size_t len)
+{
+	size_t i;
+
+	if (k >= MAX_NAMED)
+		return;
+	if (r->names == NULL)
+		r->names = xrealloc(NULL, MAX_NAMED, sizeof(*r->names));
+	r->names[k] = NULL;
+	r->nnames = k + 1;
+	if (len == 0 || len > MAX_NAME ||
+	    !is_utf8((const unsigned char *)name, len))
+		return;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+			return;
+	r->names[k] = xstrdup(name);
+}
+
 #define BAD	(-2)	/* read_field: r->why says what is wrong */
-#define fail_field(...)	(fail(__VA_ARGS__), BAD)
+#define fail_field(r, line, k, ...) \
+	(fail(r, line, column_name(r, k), __VA_ARGS__), BAD)
 
 /*
- * Read one field into r->buf.  Returns ',' when another field follows
- * on the record, '\n' at the end of the record, EOF at the end of the
- * file with nothing read, or BAD.
+ * Read field k (from 0) of its line into r->buf.  Returns ',' when
+ * another field follows on the record, '\n' at the end of the record,
+ * EOF at the end of the file with nothing read, or BAD.
  */
 static int
-read_field(struct reader *r, size_t *len)
+read_field(struct reader *r, size_t k, size_t *len)
 {
 	uint64_t start = r->line;
 	int c, quoted = 0, was_quoted;
@@ -134,7 +175,7 @@ read_field(struct reader *r, size_t *len)
 	was_quoted = quoted;
 	for (;; c = getc(r->fp)) {
 		if (c == EOF && quoted)
-			return fail_field(r, start, NULL, "a quoted field is not "
+			return fail_field(r, start, k, "a quoted field is not "
 			    "closed before the end of the file");
 		if (c == EOF)
 			break;
@@ -148,7 +189,7 @@ read_field(struct reader *r, size_t *len)
 					break;
 				if (c == '\r' && (c = getc(r->fp)) == '\n')
 					break;
-				return fail_field(r, r->line, NULL, "text after the "
+				return fail_field(r, r->line, k, "text after the "
 				    "closing quote of a field");
 			}
 		} else if (!quoted && (c == ',' || c == '\n'))
@@ -159,15 +200,15 @@ read_field(struct reader *r, size_t *len)
 			ungetc(c, r->fp);
 			c = '\r';
 		} else if (!quoted && c == '"')
-			return fail_field(r, r->line, NULL, "a quote inside a field "
+			return fail_field(r, r->line, k, "a quote inside a field "
 			    "that does not start with one");
 		else if (c == '\0')
-			return fail_field(r, r->line, NULL, "a NUL byte in a "
+			return fail_field(r, r->line, k, "a NUL byte in a "
 			    "field");
 		if (c == '\n')
 			r->line++;
 		if (*len + 1 >= sizeof(r->buf))
-			return fail_field(r, start, NULL, "a field longer than %d "
+			return fail_field(r, start, k, "a field longer than %d "
 			    "bytes", MAX_FIELD);
 		r->buf[(*len)++] = (char)c;
 	}
@@ -247,9 +288,10 @@ agent_for(const char *key, const char *username, const char *arn)
 
 /*
  * What exports write beside the form parse_time reads, in that form: a
- * space for the T, no seconds (08:00), an offset without its colon
- * (+0100) or its minutes (+01).  Anything else is copied as it is, for
- * parse_time to refuse; -1 if it is too long to be a time.
+ * space or a t for the T, a z for the Z (RFC 3339 allows them), no
+ * seconds (08:00), an offset without its colon (+0100) or its minutes
+ * (+01).  Anything else is copied as it is, for parse_time to refuse;
+ * -1 if it is too long to be a time.  Events keep to parse_time's form.
  */
 static int
 iso_form(const char *s, char *out, size_t size)
@@ -259,7 +301,8 @@ iso_form(const char *s, char *out, size_t size)
 
 	if (n + 7 > size - 1)
 		return -1;
-	if (n < 16 || (s[10] != ' ' && s[10] != 'T') || s[13] != ':') {
+	if (n < 16 || (s[10] != ' ' && s[10] != 'T' && s[10] != 't') ||
+	    s[13] != ':') {
 		memcpy(out, s, n + 1);
 		return 0;
 	}
@@ -285,14 +328,17 @@ iso_form(const char *s, char *out, size_t size)
 		memcpy(out + k, strlen(z) == 5 ? z + 3 : "00", 2);
 		k += 2;
 		out[k] = '\0';
-	} else
+	} else if (strcmp(z, "z") == 0)
+		memcpy(out + k, "Z", 2);
+	else
 		memcpy(out + k, z, strlen(z) + 1);
 	return 0;
 }
 
 /*
  * A start or end: ISO 8601 with Z or an offset, or without a zone, a
- * local time in the -z zone.  Returns 0, or -1 with what is wrong.
+ * local time in the -z zone, in the years 1970 to 9999 UTC.  Returns
+ * 0, or -1 with what is wrong.
  */
 static int
 schedule_time(const char *s, int64_t *out, const char **why)
@@ -313,6 +359,11 @@ schedule_time(const char *s, int64_t *out, const char **why)
 				rc = -3;	/* in a spring-forward gap */
 		}
 	}
+	/* adherence and alert take a time before 1970 for "open" or "none" */
+	if (rc == 0 && *out < 0)
+		rc = -4;
+	else if (rc == 0 && *out >= YEAR_10000)
+		rc = -5;
 	if (rc == -1)
 		*why = "not an ISO 8601 time (2026-11-04T08:00:00Z, "
 		    "...+01:00, or local to -z without a zone)";
@@ -321,6 +372,10 @@ schedule_time(const char *s, int64_t *out, const char **why)
 	else if (rc == -3)
 		*why = "a local time the -z zone skips (its clocks went "
 		    "forward over it)";
+	else if (rc == -4)
+		*why = "before 1970-01-01T00:00:00Z";
+	else if (rc == -5)
+		*why = "after the year 9999 (UTC)";
 	return rc == 0 ? 0 : -1;
 }
 
@@ -356,25 +411,32 @@ static int
 read_header(struct reader *r, int *where, size_t *nfields)
 {
 	size_t len, k = 0;
-	int c, i;
+	int c, i, known;
 	char *name;
 
 	for (i = 0; i < NCOLS; i++)
 		where[i] = -1;
 	do {
-		if ((c = read_field(r, &len)) == BAD)
+		if ((c = read_field(r, k, &len)) == BAD)
 			return -1;
 		if (c == EOF)
 			return fail(r, 1, NULL, "empty: no header line naming "
 			    "username, start, end and activity");
 		name = r->buf;
+		known = -1;
 		for (i = 0; i < NCOLS; i++)
 			if (strcasecmp(name, col_names[i]) == 0) {
 				if (where[i] != -1)
 					return fail(r, 1, col_names[i],
 					    "named twice in the header");
 				where[i] = (int)k;
+				known = i;
 			}
+		if (known != -1)
+			keep_name(r, k, col_names[known],
+			    strlen(col_names[known]));
+		else
+			keep_name(r, k, name, len);
 		k++;
 	} while (c == ',');
 	*nfields = k;
@@ -409,7 +471,7 @@ read_rows(struct reader *r, const int *where, size_t nfields)
 		memset(value, 0, sizeof(value));
 		k = 0;
 		do {
-			if ((c = read_field(r, &len)) == BAD)
+			if ((c = read_field(r, k, &len)) == BAD)
 				goto bad;
 			if (c == EOF)
 				break;
@@ -433,9 +495,9 @@ read_rows(struct reader *r, const int *where, size_t nfields)
 			continue;
 		}
 		if (k > nfields) {
-			fail(r, line, NULL, "the row has %zu fields, the "
-			    "header %zu (a comma in a field not quoted?)", k,
-			    nfields);
+			fail(r, line, column_name(r, nfields), "the row has "
+			    "%zu fields, the header %zu (a comma in a field "
+			    "not quoted?)", k, nfields);
 			goto bad;
 		}
 		for (i = 0; i < NCOLS; i++)
@@ -555,6 +617,9 @@ schedule_load(const char *path, char *why, size_t whylen)
 done:
 	if (r.fp != stdin)
 		fclose(r.fp);
+	while (r.nnames > 0)
+		free(r.names[--r.nnames]);
+	free(r.names);
 	if (rc == 0)
 		rc = check_overlaps(&r);
 	loaded = rc == 0;
