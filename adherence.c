@@ -489,6 +489,7 @@ static void	absent_end(struct view *, size_t, struct agent *);
 static void
 link(struct view *v, struct adherence_part *p, struct agent *a)
 {
+	const struct segment *seg;
 	size_t n;
 	struct sched_agent *all = schedule_agents(&n);
 
@@ -503,6 +504,12 @@ link(struct view *v, struct adherence_part *p, struct agent *a)
 		if (p->started)
 			p->next = schedule_find(p->sched, p->credited);
 	}
+	/* a stretch carried (-S) from a schedule read again that has
+	   not its segment any more ends where the last run ended */
+	if (p->started && p->out_since != NO_TIME &&
+	    ((seg = current(p)) == NULL || adheres(p, seg) ||
+	    strcmp(seg->activity, p->out_activity) != 0))
+		stretch_end(v, a, p->credited);
 }
 
 static void	queue(struct adherence_part *, struct agent *);
@@ -768,18 +775,27 @@ absent_start(struct view *v)
 static void
 absent_end(struct view *v, size_t i, struct agent *to)
 {
-	struct adherence_part *p;
+	struct adherence_part *p, *q;
 	struct agent *a;
 
 	if (run.absent == NULL || (a = run.absent[i]) == NULL)
 		return;
 	run.absent[i] = NULL;
 	p = PART(v, a);
-	if (((struct adherence_part *)PART(v, to))->out_since != NO_TIME)
+	q = PART(v, to);
+	if (q->out_since != NO_TIME)
 		stretch_end(v, a, v->engine->clock > p->out_since ?
 		    v->engine->clock : p->out_since);
 	else if (p->out_since != NO_TIME) {
 		alert_adopt(v->engine, a, to);
+		if (q->started && q->credited >= p->out_since) {
+			/* to was accounted past its start, unscheduled
+			   (a batch ended before it had a username): the
+			   stretch goes on as to's */
+			q->out_since = p->out_since;
+			q->out_activity = xstrdup(p->out_activity);
+			q->published = 1;
+		}
 		p->published = 0;
 		stretch_end(v, a, p->out_since);
 	}
