@@ -222,13 +222,21 @@ static void
 now_finish(struct view *v, struct agent *a, int open_rows)
 {
 	(void)open_rows;
+	if (v->out != NULL && group_nkeys() == 0)
+		now_row(v, a);
+}
+
+/* After the agents' rows, the no-shows; or with -g, the groups' rows
+   (also when no event came before the clock: the no-shows may count). */
+static void
+now_end(struct view *v, int open_rows)
+{
+	(void)open_rows;
 	if (v->out == NULL)
 		return;
-	if (group_nkeys() == 0) {
-		now_row(v, a);
-		if (a == v->engine->order[v->engine->nagents - 1])
-			absent_rows(v);
-	} else if (a == v->engine->order[v->engine->nagents - 1])
+	if (group_nkeys() == 0)
+		absent_rows(v);
+	else
 		group_rows(v);
 }
 
@@ -332,6 +340,7 @@ const struct view_ops now_view = {
 	.part_size = sizeof(struct now_part),
 	.interval = now_interval,
 	.finish = now_finish,
+	.end = now_end,
 	.clear = now_clear,
 	.load = now_load,
 	.flush = now_flush,
