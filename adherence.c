@@ -193,13 +193,15 @@ fields_cmp(const char *const *a, const char *const *b)
 
 /*
  * The -g values of what agent a shows: its last snapshot, or before it
- * has one, that of the event it is being given (its first).
+ * has one, that of the event it is being given (its first); the status
+ * is the one being accounted, none while logged out or UNKNOWN.
  */
 static void
 fields_of(const struct view *v, const struct agent *a, const char **f)
 {
 	const struct event *ev = v->engine->applying;
 	const struct snapshot *s = a->last;
+	const struct adherence_part *p = PART(v, a);
 	size_t i;
 
 	if (s == NULL && ev != NULL && ev->cur.present &&
@@ -207,7 +209,9 @@ fields_of(const struct view *v, const struct agent *a, const char **f)
 		s = &ev->cur;
 	memset(f, 0, MAX_KEYS * sizeof(*f));
 	for (i = 0; i < group_nkeys() && i < MAX_KEYS; i++)
-		if (!group_key_is_agent(i))
+		if (strcmp(group_key_name(i), "status") == 0)
+			f[i] = p->shows.status;	/* none logged out */
+		else if (!group_key_is_agent(i))
 			f[i] = group_key_value(i, s);
 }
 
@@ -1070,7 +1074,8 @@ adherence_interval(struct view *v, struct agent *a, const struct interval *iv)
 
 /*
  * After the status view has had the event: open or end the stretch
- * for what the agent shows now; every event has a row in its bucket.
+ * for what the agent shows now; every event has a row of its agent in
+ * its bucket (with -g, the first group it is in there).
  */
 static void
 adherence_event(struct view *v, struct agent *a, const struct event *ev,
@@ -1078,13 +1083,17 @@ adherence_event(struct view *v, struct agent *a, const struct event *ev,
 {
 	struct adherence_part *p = PART(v, a);
 	const char *field[MAX_KEYS];
+	int64_t b;
 
 	(void)prev;
 	if (!in_order || !touch(v, a))
 		return;
 	evaluate(v, a);
-	fields_of(v, a, field);
-	(void)tally_get(p, bucket_of(ev->time), field);
+	b = bucket_of(ev->time);
+	if (p->n == 0 || p->v[p->n - 1].bucket != b) {	/* by bucket */
+		fields_of(v, a, field);
+		(void)tally_get(p, b, field);
+	}
 }
 
 /* Account every agent up to t. */
