@@ -231,14 +231,32 @@ fail(char *err, size_t errlen, const char *fmt, ...)
 }
 
 /*
+ * The file a state path names: a symbolic link's target (in buf), so
+ * that a save replaces the file, not the link, and the lock is the
+ * file's whichever path names it.
+ */
+static const char *
+followed(const char *path, char *buf)
+{
+	struct stat sb;
+
+	if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode) &&
+	    realpath(path, buf) != NULL)
+		return buf;
+	return path;
+}
+
+/*
  * Write the state to path, atomically.  Returns 0, or -1 with err set; the
  * old file is then as it was.
  */
 int
 state_save(struct engine *e, const char *path, char *err, size_t errlen)
 {
-	char tmp[PATH_MAX], dir[PATH_MAX], *slash;
+	char tmp[PATH_MAX], dir[PATH_MAX], target[PATH_MAX], *slash;
 	json_t *root, *agents;
+	struct stat sb;
+	mode_t mode;
 	int64_t newest = INT64_MIN;
 	size_t i;
 	FILE *fp;
@@ -260,6 +278,9 @@ state_save(struct engine *e, const char *path, char *err, size_t errlen)
 		    json_integer(e->newest_read));
 	}
 
+	/* a link stays one; the file keeps its mode */
+	path = followed(path, target);
+	mode = stat(path, &sb) == 0 ? sb.st_mode & 07777 : 0600;
 	snprintf(dir, sizeof(dir), "%s", path);
 	if ((slash = strrchr(dir, '/')) != NULL) {
 		slash[1] = '\0';
@@ -277,7 +298,7 @@ state_save(struct engine *e, const char *path, char *err, size_t errlen)
 		json_decref(root);
 		return fail(err, errlen, "%s: %s", tmp, strerror(errno));
 	}
-	if ((fp = fdopen(fd, "w")) == NULL) {
+	if (fchmod(fd, mode) == -1 || (fp = fdopen(fd, "w")) == NULL) {
 		close(fd);
 		unlink(tmp);
 		json_decref(root);
@@ -680,11 +701,12 @@ state_load(struct engine *e, const char *path, const struct config *cfg,
 int
 state_lock(const char *path, char *err, size_t errlen)
 {
-	char lock[PATH_MAX];
+	char lock[PATH_MAX], target[PATH_MAX];
 	int fd;
 
 	if (check_path(path, err, errlen) == -2)
 		return -2;
+	path = followed(path, target);
 	if ((size_t)snprintf(lock, sizeof(lock), "%s.lock", path) >=
 	    sizeof(lock))
 		return fail(err, errlen, "name too long");

@@ -2,7 +2,8 @@
 # state-safety: -S never loses or corrupts the previous state.  A corrupt,
 # truncated, foreign or newer state file is refused with exit 2 and left
 # byte for byte (an empty one is a fresh start); a second run on a locked state fails at once; runs killed
-# with SIGKILL at random moments leave the previous state as it was.
+# with SIGKILL at random moments leave the previous state as it was; a
+# state reached by a symbolic link stays behind it, with its mode.
 set -e
 d=$(mktemp -d "${TMP:-/tmp}/safety.XXXXXX")
 trap 'rm -rf "$d"' EXIT
@@ -70,3 +71,18 @@ for delay in 0.01 0.05 0.1 0.2 0.3 0.5 0.8; do
 	fi
 	rm -f "$d"/.state.*	# the temporary file a killed run leaves
 done
+
+# a state path that is a symbolic link: the file it names is replaced and
+# keeps its mode, the link stays a link, and the lock is the file's
+mkdir "$d/real"
+cp "$d/good" "$d/real/state"
+chmod 640 "$d/real/state"
+ln -s real/state "$d/link"
+$AGENTEV acw -S "$d/link" "$d/day.ndjson" >/dev/null
+[ -L "$d/link" ] || { echo "the link to the state was replaced"; exit 1; }
+cmp -s "$d/real/state" "$d/complete" ||
+    { echo "the state behind the link was not saved"; exit 1; }
+[ "$(stat -c %a "$d/real/state")" = 640 ] ||
+    { echo "the state's mode became $(stat -c %a "$d/real/state")"; exit 1; }
+[ ! -e "$d/link.lock" ] && [ -e "$d/real/state.lock" ] ||
+    { echo "the lock is not the file's"; ls "$d" "$d/real"; exit 1; }
