@@ -486,6 +486,8 @@ get_time(struct vctx *x, json_t *obj, const char *key, enum need need,
 	if (j == NULL)
 		return -1;
 	rc = parse_time(json_string_value(j), json_string_length(j), out);
+	if (rc == 0 && *out < 0)
+		rc = -3;	/* negative times stand for "none" */
 	if (rc != 0)
 		quote_value(q, sizeof(q), json_string_value(j),
 		    json_string_length(j), 40);
@@ -493,6 +495,9 @@ get_time(struct vctx *x, json_t *obj, const char *key, enum need need,
 		problem(x, SEV_ERROR, key, "not an ISO 8601 time: %s", q);
 	else if (rc == -2)
 		problem(x, SEV_ERROR, key, "impossible date or time: %s", q);
+	else if (rc == -3)
+		problem(x, SEV_ERROR, key, "before 1970-01-01T00:00:00Z: %s",
+		    q);
 	return rc;
 }
 
@@ -1594,7 +1599,7 @@ fast_time(struct fast *f, enum need need, int64_t *out)
 		return need == REQUIRED ? -1 : 0;
 	if (*f->p != '"' || fast_string(f, &s, &n) == -1)
 		return -1;
-	return parse_time(s, n, out) == 0 ? 0 : -1;
+	return parse_time(s, n, out) == 0 && *out >= 0 ? 0 : -1;
 }
 
 /* An enumerated member with a value the list knows. */
