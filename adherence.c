@@ -633,11 +633,11 @@ start(struct view *v, struct agent *a, int64_t t)
 	const struct segment *seg;
 	int64_t threshold = alert_adherence_threshold();
 
-	p->started = 1;
 	p->shows.presence = P_OUT;
 	p->out_since = NO_TIME;
 	p->credited = run.from;
-	link(v, p, a);
+	link(v, p, a);		/* before started: nothing carried to end */
+	p->started = 1;
 	if (p->sched == NULL || t < 0) {
 		p->credited = t;
 		return;
@@ -1049,7 +1049,10 @@ adherence_interval(struct view *v, struct agent *a, const struct interval *iv)
 		return;
 	at = iv->end >= 0 ? iv->end : iv->start;
 	if (at > v->engine->clock && v->engine->clock >= 0) {
-		/* a status that starts after its event: from then on */
+		/* a status that starts after its event: from then on (one
+		   told ahead before is taken first, even past the clock) */
+		if (p->has_next && p->next_at < at)
+			credit(v, a, p->next_at);
 		credit(v, a, v->engine->clock);
 		to = &p->then;
 		p->has_next = 1;
