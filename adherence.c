@@ -215,31 +215,40 @@ fields_of(const struct view *v, const struct agent *a, const char **f)
 			f[i] = group_key_value(i, s);
 }
 
+/* What a tally is looked up by. */
+struct tally_key {
+	int64_t			 bucket;
+	const char *const	*field;
+};
+
+static int
+tally_cmp(const void *row, const void *key)
+{
+	const struct tally *t = row;
+	const struct tally_key *k = key;
+
+	if (t->bucket != k->bucket)
+		return t->bucket < k->bucket ? -1 : 1;
+	return fields_cmp(FIELDS(t->field), k->field);
+}
+
+/* The totals of `bucket` and the group of fields, made when missing. */
 static struct tally *
 tally_get(struct adherence_part *p, int64_t bucket, const char *const *field)
 {
+	struct tally_key k = { bucket, field };
 	struct tally *t;
-	size_t i, k;
-	int c = 1;
+	size_t i, f;
+	int found;
 
-	for (i = p->n; i > 0 && p->v[i - 1].bucket > bucket; i--)
-		;
-	for (; i > 0 && p->v[i - 1].bucket == bucket &&
-	    (c = fields_cmp(FIELDS(p->v[i - 1].field), field)) > 0; i--)
-		;
-	if (i > 0 && p->v[i - 1].bucket == bucket && c == 0)
-		return &p->v[i - 1];
-	if (p->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 4;
-		p->v = xrealloc(p->v, p->cap, sizeof(*p->v));
-	}
-	memmove(&p->v[i + 1], &p->v[i], (p->n - i) * sizeof(*p->v));
-	p->n++;
+	i = rows_find(p->v, p->n, sizeof(*p->v), &k, tally_cmp, &found);
+	if (found)
+		return &p->v[i];
+	p->v = rows_insert(p->v, &p->n, &p->cap, sizeof(*p->v), i);
 	t = &p->v[i];
-	memset(t, 0, sizeof(*t));
 	t->bucket = bucket;
-	for (k = 0; k < MAX_KEYS; k++)
-		t->field[k] = xstrdup(field[k]);
+	for (f = 0; f < MAX_KEYS; f++)
+		t->field[f] = xstrdup(field[f]);
 	return t;
 }
 
@@ -250,14 +259,6 @@ tally_free(struct tally *t)
 
 	for (k = 0; k < MAX_KEYS; k++)
 		free(t->field[k]);
-}
-
-/* Add n to a total, saturating instead of wrapping around. */
-static void
-add(int64_t *total, int64_t n)
-{
-	if (__builtin_add_overflow(*total, n, total))
-		*total = INT64_MAX;
 }
 
 /* The bucket of t; one already written gives the first open one. */
@@ -284,7 +285,7 @@ add_piece(struct view *v, struct agent *a, const void *arg, int64_t start,
 	t = tally_get(PART(v, a), bucket_of(start), field);
 	for (s = 0; s < NSUMS; s++)
 		if (mask & BIT(s))
-			add(&t->sum[s], end - start);
+			add_sat(&t->sum[s], end - start);
 }
 
 static void
@@ -880,8 +881,8 @@ schedule_only(const struct sched_agent *s, int64_t lo, int64_t hi,
 		a = s->seg[i].start > lo ? s->seg[i].start : lo;
 		b = s->seg[i].end < hi ? s->seg[i].end : hi;
 		if (b > a) {
-			add(&t->sum[A_SCHEDULED], b - a);
-			add(&t->sum[A_OUT], b - a);
+			add_sat(&t->sum[A_SCHEDULED], b - a);
+			add_sat(&t->sum[A_OUT], b - a);
 			any = 1;
 		}
 		cross = s->seg[i].start + threshold;
@@ -972,7 +973,7 @@ write_bucket(struct view *v, int64_t b, int64_t hi)
 			for (j = i + 1; j < ngroups &&
 			    group_cmp(&groups[i], &groups[j]) == 0; j++) {
 				for (k = 0; k < NSUMS; k++)
-					add(&groups[i].sum[k],
+					add_sat(&groups[i].sum[k],
 					    groups[j].sum[k]);
 				tally_free(&groups[j]);
 			}

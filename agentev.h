@@ -302,11 +302,14 @@ size_t	 group_nkeys(void);
 int	 group_key_is_agent(size_t);
 const char *group_key_name(size_t);
 const char *group_key_value(size_t, const struct snapshot *);
-/* bucket.c: -i */
+/* bucket.c: -i, and rows of totals by bucket and group */
 int	 bucket_set(const char *);
 int	 bucket_enabled(void);
 int64_t	 bucket_start(int64_t);
 int64_t	 bucket_next(int64_t);
+size_t	 rows_find(const void *, size_t, size_t, const void *,
+	    int (*)(const void *, const void *), int *);
+void	*rows_insert(void *, size_t *, size_t *, size_t, size_t);
 int	 parse_duration(const char *, size_t, int64_t *);
 int64_t	 zone_from_local(int64_t);
 
@@ -359,12 +362,14 @@ void	 fatal_oom(void) __attribute__((noreturn));
 
 /*
  * engine.c: allocation that ends the run when memory runs out; FNV-1a
- * (never 0); strcmp with NULL before any string
+ * (never 0); strcmp with NULL before any string; a sum of milliseconds
+ * that saturates instead of wrapping around
  */
 char	*xstrdup(const char *);
 void	*xrealloc(void *, size_t, size_t);
 uint64_t hash(const char *);
 int	 strcmp_null(const char *, const char *);
+void	 add_sat(int64_t *, int64_t);
 
 /* output.c */
 enum out_format { OUT_CSV, OUT_TSV, OUT_JSON, OUT_SVG, OUT_TEXT, OUT_HTML };

@@ -166,3 +166,39 @@ bucket_next(int64_t b)
 		step += 15 * MINUTE_MS;
 	return next;
 }
+
+/*
+ * Rows of totals kept in order of cmp (by bucket, then by group): the
+ * index of key's row in v[0..n), or where it would go, with *found set
+ * when it is there.  The newest bucket is nearly always the one wanted,
+ * and few groups are in it, so the search starts at the end.
+ */
+size_t
+rows_find(const void *v, size_t n, size_t size, const void *key,
+    int (*cmp)(const void *row, const void *key), int *found)
+{
+	const char *rows = v;
+	int c = 1;
+
+	while (n > 0 && (c = cmp(rows + (n - 1) * size, key)) > 0)
+		n--;
+	*found = n > 0 && c == 0;
+	return *found ? n - 1 : n;
+}
+
+/* v[0..*n) with a zeroed row made at i, grown when full: the array. */
+void *
+rows_insert(void *v, size_t *n, size_t *cap, size_t size, size_t i)
+{
+	char *rows;
+
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 4;
+		v = xrealloc(v, *cap, size);
+	}
+	rows = v;
+	memmove(rows + (i + 1) * size, rows + i * size, (*n - i) * size);
+	memset(rows + i * size, 0, size);
+	(*n)++;
+	return v;
+}

@@ -64,14 +64,6 @@ struct contacts_part {
 	size_t		 nunclaimed;
 };
 
-/* Add ms to a total, saturating instead of wrapping around. */
-static void
-add_ms(int64_t *total, int64_t ms)
-{
-	if (__builtin_add_overflow(*total, ms, total))
-		*total = ms < 0 ? INT64_MIN : INT64_MAX;
-}
-
 static int
 is_hold(enum contact_state s)
 {
@@ -110,7 +102,7 @@ end_state(struct tracked *t, int64_t at)
 	int64_t *total = total_of(t, t->state);
 
 	if (at > t->since && total != NULL)
-		add_ms(total, at - t->since);
+		add_sat(total, at - t->since);
 	if (at > t->since)
 		t->since = at;
 }
@@ -211,10 +203,10 @@ row(struct view *v, struct agent *a, const struct tracked *t, int64_t ended,
 	int64_t handle = 0;
 
 	if (v->out != NULL) {
-		add_ms(&handle, t->talk);
-		add_ms(&handle, t->hold);
+		add_sat(&handle, t->talk);
+		add_sat(&handle, t->hold);
 		if (acw != NO_TIME)
-			add_ms(&handle, acw);
+			add_sat(&handle, acw);
 		cells[0] = C_STR(a->arn);
 		cells[1] = C_STR(a->username);
 		cells[2] = C_STR(t->id);

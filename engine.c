@@ -50,6 +50,14 @@ strcmp_null(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
+/* Add n to a total, saturating instead of wrapping around. */
+void
+add_sat(int64_t *total, int64_t n)
+{
+	if (__builtin_add_overflow(*total, n, total))
+		*total = n < 0 ? INT64_MIN : INT64_MAX;
+}
+
 char *
 xstrdup(const char *s)
 {

@@ -245,30 +245,37 @@ key_cmp(const char *const *a, const char *const *b)
 	return 0;
 }
 
+/* What a tally is looked up by. */
+struct tally_key {
+	int64_t			 bucket;
+	const char *const	*field;
+};
+
+static int
+tally_cmp(const void *row, const void *key)
+{
+	const struct tally *t = row;
+	const struct tally_key *k = key;
+
+	if (t->bucket != k->bucket)
+		return t->bucket < k->bucket ? -1 : 1;
+	return key_cmp(FIELDS(t->field), k->field);
+}
+
 /* The totals of `bucket` and the group of fields, made when missing. */
 static struct tally *
 tally_get(struct summary_part *p, int64_t bucket, const char *const *field)
 {
+	struct tally_key k = { bucket, field };
 	struct tally *t;
 	size_t i, f;
-	int c = 1;
+	int found;
 
-	/* nearly always the newest bucket, and few groups in it */
-	for (i = p->n; i > 0 && p->v[i - 1].bucket > bucket; i--)
-		;
-	for (; i > 0 && p->v[i - 1].bucket == bucket &&
-	    (c = key_cmp(FIELDS(p->v[i - 1].field), field)) > 0; i--)
-		;
-	if (i > 0 && p->v[i - 1].bucket == bucket && c == 0)
-		return &p->v[i - 1];
-	if (p->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 4;
-		p->v = xrealloc(p->v, p->cap, sizeof(*p->v));
-	}
-	memmove(&p->v[i + 1], &p->v[i], (p->n - i) * sizeof(*p->v));
-	p->n++;
+	i = rows_find(p->v, p->n, sizeof(*p->v), &k, tally_cmp, &found);
+	if (found)
+		return &p->v[i];
+	p->v = rows_insert(p->v, &p->n, &p->cap, sizeof(*p->v), i);
 	t = &p->v[i];
-	memset(t, 0, sizeof(*t));
 	t->bucket = bucket;
 	for (f = 0; f < NFIELDS; f++)
 		if (keyed((int)f))
@@ -283,14 +290,6 @@ tally_free(struct tally *t)
 
 	for (f = 0; f < NFIELDS; f++)
 		free(t->field[f]);
-}
-
-/* Add n to a total, saturating instead of wrapping around. */
-static void
-add(int64_t *total, int64_t n)
-{
-	if (__builtin_add_overflow(*total, n, total))
-		*total = n < 0 ? INT64_MIN : INT64_MAX;
 }
 
 /* total / n rounded to the nearest millisecond, without overflow. */
@@ -421,22 +420,22 @@ credit_piece(struct view *v, struct agent *a, const void *arg,
 
 	(void)ended_by;
 	sum = tally_get(PART(v, a), bucket_of(v, start), FIELDS(w->field))->sum;
-	add(&sum[S_LOGGED_IN], d);
-	add(&sum[S_ACT + w->kind], d);
+	add_sat(&sum[S_LOGGED_IN], d);
+	add_sat(&sum[S_ACT + w->kind], d);
 	if (w->kind == K_UNKNOWN)
 		return;
 	if (w->type != T_OFFLINE)
-		add(&sum[S_ONLINE], d);
+		add_sat(&sum[S_ONLINE], d);
 	if (w->type == T_CUSTOM)
-		add(&sum[S_NPT], d);
+		add_sat(&sum[S_NPT], d);
 	if (w->handling && w->type == T_ROUTABLE)
-		add(&sum[S_ON_CONTACT], d);
+		add_sat(&sum[S_ON_CONTACT], d);
 	if (!w->handling && !w->offered && w->type == T_ROUTABLE)
-		add(&sum[S_IDLE], d);
+		add_sat(&sum[S_IDLE], d);
 	if (w->error)
-		add(&sum[S_ERROR_STATUS], d);
+		add_sat(&sum[S_ERROR_STATUS], d);
 	if (w->inbound > 0 && d <= INT64_MAX / w->inbound)
-		add(&sum[S_CONNECTING], d * w->inbound);
+		add_sat(&sum[S_CONNECTING], d * w->inbound);
 }
 
 /* Count the open stretch from its start to end, and go on from there. */
@@ -633,7 +632,7 @@ summary_interval(struct view *v, struct agent *a, const struct interval *iv)
 	t = tally_get(p, bucket_of(v, end), p->open ?
 	    FIELDS(p->shows.field) : none);
 	t->sum[S_ACW_COUNT]++;
-	add(&t->sum[S_ACW_TOTAL], length);
+	add_sat(&t->sum[S_ACW_TOTAL], length);
 	if (length > t->sum[S_ACW_MAX])
 		t->sum[S_ACW_MAX] = length;
 }
@@ -689,7 +688,7 @@ tally_merge(struct tally *a, const struct tally *b)
 			if (b->sum[i] > a->sum[i])
 				a->sum[i] = b->sum[i];
 		} else
-			add(&a->sum[i], b->sum[i]);
+			add_sat(&a->sum[i], b->sum[i]);
 	if (b->has_events) {
 		if (!a->has_events || b->first_event < a->first_event)
 			a->first_event = b->first_event;
