@@ -231,19 +231,38 @@ fail(char *err, size_t errlen, const char *fmt, ...)
 }
 
 /*
- * The file a state path names: a symbolic link's target (in buf), so
- * that a save replaces the file, not the link, and the lock is the
- * file's whichever path names it.
+ * The file a state path names: where its symbolic links lead (in buf),
+ * also to a file not made yet, so that a save replaces the file, not the
+ * link, and the lock is the file's whichever path names it.  A link's
+ * relative target is relative to the link's directory.  A path too long,
+ * or links that go on and on, are taken as they are.
  */
 static const char *
 followed(const char *path, char *buf)
 {
+	char to[PATH_MAX], next[PATH_MAX];
+	const char *slash;
 	struct stat sb;
+	ssize_t n;
+	int hops, rc;
 
-	if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode) &&
-	    realpath(path, buf) != NULL)
-		return buf;
-	return path;
+	if ((size_t)snprintf(buf, PATH_MAX, "%s", path) >= PATH_MAX)
+		return path;
+	for (hops = 0; lstat(buf, &sb) == 0 && S_ISLNK(sb.st_mode); hops++) {
+		if (hops == 40 ||
+		    (n = readlink(buf, to, sizeof(to) - 1)) <= 0)
+			return path;
+		to[n] = '\0';
+		if (to[0] == '/' || (slash = strrchr(buf, '/')) == NULL)
+			rc = snprintf(next, sizeof(next), "%s", to);
+		else
+			rc = snprintf(next, sizeof(next), "%.*s/%s",
+			    (int)(slash - buf), buf, to);
+		if (rc < 0 || (size_t)rc >= sizeof(next))
+			return path;
+		memcpy(buf, next, (size_t)rc + 1);
+	}
+	return buf;
 }
 
 /*
@@ -660,6 +679,7 @@ state_load(struct engine *e, const char *path, const struct config *cfg,
 	json_error_t error;
 	json_t *root, *agents, *o;
 	struct stat sb;
+	FILE *fp;
 	int rc = 0;
 
 	if (check_path(path, err, errlen) == -2)
@@ -668,8 +688,11 @@ state_load(struct engine *e, const char *path, const struct config *cfg,
 		return 0;
 	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == 0)
 		return 0;	/* e.g. made by touch, or by mktemp */
-	if ((root = json_load_file(path, JSON_REJECT_DUPLICATES,
-	    &error)) == NULL)
+	if ((fp = fopen(path, "r")) == NULL)
+		return fail(err, errlen, "%s", strerror(errno));
+	root = json_loadf(fp, JSON_REJECT_DUPLICATES, &error);
+	fclose(fp);
+	if (root == NULL)
 		return fail(err, errlen, "line %d: %s", error.line,
 		    error.text);
 	agents = json_object_get(root, "agents");

@@ -3,7 +3,8 @@
 # truncated, foreign or newer state file is refused with exit 2 and left
 # byte for byte (an empty one is a fresh start); a second run on a locked state fails at once; runs killed
 # with SIGKILL at random moments leave the previous state as it was; a
-# state reached by a symbolic link stays behind it, with its mode.
+# state reached by symbolic links (also to a file not made yet) stays
+# behind them, with its mode.
 set -e
 d=$(mktemp -d "${TMP:-/tmp}/safety.XXXXXX")
 trap 'rm -rf "$d"' EXIT
@@ -86,3 +87,24 @@ cmp -s "$d/real/state" "$d/complete" ||
     { echo "the state's mode became $(stat -c %a "$d/real/state")"; exit 1; }
 [ ! -e "$d/link.lock" ] && [ -e "$d/real/state.lock" ] ||
     { echo "the lock is not the file's"; ls "$d" "$d/real"; exit 1; }
+
+# a link to a file not made yet (a first run), through a link in another
+# directory whose target is relative to it: the file is made where the
+# links lead and both links stay; links in a loop are refused, exit 2
+mkdir "$d/sub"
+ln -s ../real/new "$d/sub/hop"
+ln -s sub/hop "$d/fresh"
+$AGENTEV acw -S "$d/fresh" "$d/day.ndjson" >/dev/null
+[ -L "$d/fresh" ] && [ -L "$d/sub/hop" ] ||
+    { echo "a link to a state not made yet was replaced"; exit 1; }
+cmp -s "$d/real/new" "$d/complete" ||
+    { echo "the state was not made where the links lead"; exit 1; }
+ln -s loop2 "$d/loop1"
+ln -s loop1 "$d/loop2"
+set +e
+$AGENTEV acw -S "$d/loop1" "$d/day.ndjson" >"$d/out" 2>"$d/err"
+rc=$?
+set -e
+[ $rc = 2 ] && [ -L "$d/loop1" ] && [ ! -s "$d/out" ] &&
+    grep -q "loop1: Too many levels of symbolic links; state file left" \
+    "$d/err" || { echo "links in a loop: exit $rc"; cat "$d/err"; exit 1; }
