@@ -1352,4 +1352,5 @@ const struct view_ops adherence_view = {
 	.load = adherence_load,
 	.busy = adherence_busy,
 	.tick = adherence_tick,
+	.follows_clock = schedule_given,
 };

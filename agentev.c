@@ -884,8 +884,10 @@ finish(struct run *r)
 	}
 	if (r->counts.out_of_order > 0)
 		fprintf(stderr, "agentev: events out of order were used only "
-		    "for what they show by themselves; -w DURATION reorders "
-		    "events that arrive up to DURATION late\n");
+		    "for what they show by themselves%s; -w DURATION reorders "
+		    "events that arrive up to DURATION late\n",
+		    schedule_given() ? " (and by adherence from the newest "
+		    "event read before them)" : "");
 }
 
 /* The table a command names; NULL for check. */

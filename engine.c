@@ -393,6 +393,19 @@ view_duration(const struct view *v, int64_t start, int64_t end)
 	return C_MS(as_of > start ? as_of - start : 0);
 }
 
+/* Whether a view counts every agent's time by the clock. */
+static int
+follows_clock(const struct engine *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nviews; i++)
+		if (e->views[i].ops->follows_clock != NULL &&
+		    e->views[i].ops->follows_clock())
+			return 1;
+	return 0;
+}
+
 /*
  * Apply one event now.  Duplicates are dropped; an event older than the
  * agent's newest is handed on marked as such, and the views use it only
@@ -404,7 +417,7 @@ apply(struct engine *e, struct event *ev, const char *file, uint64_t line)
 	struct agent *a = engine_agent(e, ev->agent_arn);
 	const struct snapshot *prev;
 	struct view *v;
-	int in_order;
+	int in_order, behind = ev->time < e->clock;
 
 	advance(e, ev->time);
 	if (duplicate(a, ev)) {
@@ -416,6 +429,13 @@ apply(struct engine *e, struct event *ev, const char *file, uint64_t line)
 	if (!in_order && e->counts->out_of_order++ == 0)
 		warnx("%s:%llu: event %s is older than the previous event of "
 		    "its agent; it is used only for what it shows by itself "
+		    "(reported once)", file, (unsigned long long)line,
+		    ev->event_id);
+	else if (in_order && behind && follows_clock(e) &&
+	    e->counts->out_of_order++ == 0)
+		warnx("%s:%llu: event %s is older than an event of another "
+		    "agent read before it; adherence has counted its agent's "
+		    "time up to that one, so it counts from there "
 		    "(reported once)", file, (unsigned long long)line,
 		    ev->event_id);
 	prev = ev->prev.present ? &ev->prev :

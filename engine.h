@@ -130,6 +130,9 @@ struct view_ops {
 	void	(*tick)(struct view *);
 	void	(*flush)(struct view *);
 	int			 shows_state;
+	/* the view counts every agent's time by the clock (adherence -A),
+	   so an event older than the clock comes too late for it */
+	int	(*follows_clock)(void);
 	/* the columns when they depend on options (summary -g) */
 	const char *const *(*columns_of)(size_t *);
 };

@@ -166,8 +166,13 @@ read_field(struct reader *r, size_t k, size_t *len)
 	*len = 0;
 	while ((c = getc(r->fp)) == ' ' || c == '\t')
 		;
-	if (c == EOF)
+	if (c == EOF && k == 0)
 		return EOF;
+	if (c == EOF) {		/* an empty last field: the row ends */
+		r->buf[0] = '\0';
+		r->line++;
+		return '\n';
+	}
 	if (c == '"') {
 		quoted = 1;
 		c = getc(r->fp);
@@ -195,10 +200,10 @@ read_field(struct reader *r, size_t k, size_t *len)
 		} else if (!quoted && (c == ',' || c == '\n'))
 			break;
 		else if (!quoted && c == '\r') {
-			if ((c = getc(r->fp)) == '\n')
+			if ((c = getc(r->fp)) == '\n' || c == EOF)
 				break;
-			ungetc(c, r->fp);
-			c = '\r';
+			return fail_field(r, r->line, k, "a carriage return "
+			    "inside a field that is not quoted");
 		} else if (!quoted && c == '"')
 			return fail_field(r, r->line, k, "a quote inside a field "
 			    "that does not start with one");
