@@ -89,6 +89,7 @@ struct adherence_part {
 	enum tell		 tell;		/* what is published */
 	int			 queued;	/* it has its place in run.due, */
 	int64_t			 queued_at;	/* at this time */
+	int			 unstarted;	/* in a state without adherence */
 	struct tally		*v;		/* by bucket, then fields */
 	size_t			 n;
 	size_t			 cap;
@@ -132,7 +133,11 @@ static struct {
 	int			 absent_made;
 	struct ended		*ended;
 	size_t			 nended;
+	int			 followed;	/* the state's run had -A */
 } run;
+
+/* A state's adherence was dropped by a run without -A. */
+static int dropped;
 
 /* Columns ------------------------------------------------------------ */
 
@@ -576,6 +581,8 @@ due_pop(void)
 
 static void	absent_start(struct view *);
 
+static void	start(struct view *, struct agent *, int64_t);
+
 /*
  * A new run (engine): start from the clock the -S state left.  Once the
  * clock is known (the first event's, or the state's), the absent agents.
@@ -606,10 +613,21 @@ sync(struct view *v)
 	(void)schedule_agents(&n);
 	if ((run.taken = calloc(n + 1, 1)) == NULL)
 		fatal_oom();
+	/* the agents seen are the state's: did its run follow a schedule? */
+	run.followed = 1;
+	for (i = 0; i < e->nagents; i++)
+		if (e->order[i]->seen) {
+			p = PART(v, e->order[i]);
+			run.followed = !p->unstarted;
+			if (run.followed)
+				break;
+		}
 	for (i = 0; i < e->nagents; i++) {
 		if (!e->order[i]->seen)
 			continue;	/* the first event's, not applied yet */
 		p = PART(v, e->order[i]);
+		if (p->unstarted && e->start_clock >= 0)
+			start(v, e->order[i], e->start_clock);
 		link(v, p, e->order[i]);
 		p->queued = 0;
 		queue(p, e->order[i]);
@@ -633,21 +651,28 @@ start(struct view *v, struct agent *a, int64_t t)
 	struct adherence_part *p = PART(v, a);
 	const struct segment *seg;
 	int64_t threshold = alert_adherence_threshold();
+	int64_t since = p->unstarted ? p->credited : INT64_MIN;
+	int counted = !p->unstarted && run.followed;	/* by the batch before */
 
-	p->shows.presence = P_OUT;
+	if (!p->unstarted)	/* else what the state said it shows */
+		p->shows.presence = P_OUT;
+	p->unstarted = 0;
 	p->out_since = NO_TIME;
-	p->credited = run.from;
+	/* one the state had no adherence of starts at the state's clock */
+	p->credited = counted ? run.from : v->engine->start_clock;
 	link(v, p, a);		/* before started: nothing carried to end */
 	p->started = 1;
 	if (p->sched == NULL || t < 0) {
 		p->credited = t;
 		return;
 	}
-	if ((seg = current(p)) != NULL && seg->start < p->credited) {
-		/* a stretch from before `from`: counted if long enough */
-		p->out_since = seg->start;
+	if ((seg = current(p)) != NULL && seg->start < p->credited &&
+	    !adheres(p, seg)) {
+		/* a stretch from before `from`: counted if long enough
+		   (by the batch before, when there was one with -A) */
+		p->out_since = seg->start > since ? seg->start : since;
 		p->out_activity = xstrdup(seg->activity);
-		p->excepted = seg->start + threshold < run.from;
+		p->excepted = counted && p->out_since + threshold < run.from;
 	}
 	p->tell = a->absent == 1 && v->engine->start_clock < 0 ?
 	    TELL_ENDED : TELL_NONE;
@@ -1277,8 +1302,23 @@ adherence_load(void *part, json_t *o, struct loader *l)
 	size_t i;
 
 	p->out_since = NO_TIME;
-	if (j == NULL || json_is_null(j))
+	st = json_object_get(o, "status");
+	if (!schedule_given()) {	/* it would go stale: dropped */
+		dropped |= j != NULL && !json_is_null(j);
 		return 0;
+	}
+	if (j == NULL || json_is_null(j)) {
+		/* saved without -A: the run starts it at the state's
+		   clock, showing what the status view has open */
+		p->unstarted = 1;
+		p->credited = INT64_MIN;	/* since when, if known */
+		if (json_is_object(st) &&
+		    state_int(l, st, "start", &p->credited) == -1)
+			return -1;
+		to = &p->shows;
+		to->presence = P_OUT;
+		goto shows;
+	}
 	if (!json_is_object(j) || !json_is_boolean(json_object_get(j,
 	    "excepted")) || !json_is_array(json_object_get(j, "tallies")))
 		return state_bad(l, "adherence");
@@ -1301,7 +1341,6 @@ adherence_load(void *part, json_t *o, struct loader *l)
 		if (load_tally(l, p, x) == -1)
 			return -1;
 	/* with a change told ahead, "status" is what shows from then on */
-	st = json_object_get(o, "status");
 	to = &p->shows;
 	if ((x = json_object_get(j, "until")) != NULL) {
 		int64_t presence;
@@ -1319,6 +1358,7 @@ adherence_load(void *part, json_t *o, struct loader *l)
 		p->has_next = 1;
 		to = &p->then;
 	}
+shows:
 	if (json_is_object(st)) {
 		if (state_str(l, st, "name", 1, &to->status) == -1 ||
 		    state_str(l, st, "type", 1, &to->type) == -1)
@@ -1326,6 +1366,23 @@ adherence_load(void *part, json_t *o, struct loader *l)
 		to->presence = to->status != NULL ? P_STATUS : P_UNKNOWN;
 	}
 	return 0;
+}
+
+/*
+ * Whether the run that saved the state followed the schedule too: if not,
+ * no earlier batch raised a no-show's stretch.
+ */
+int
+adherence_followed(void)
+{
+	return run.followed;
+}
+
+/* Whether a run without -A dropped the adherence its state carried. */
+int
+adherence_dropped(void)
+{
+	return dropped;
 }
 
 static int

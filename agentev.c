@@ -861,7 +861,11 @@ finish(struct run *r)
 	    save_state(r, why, sizeof(why)) == -1) {
 		warnx("cannot save the state: %s", why);
 		r->status = 1;
-	}
+	} else if (r->state_path != NULL && r->saves_state &&
+	    view_saves_state(r->table, r->have_span) && adherence_dropped())
+		warnx("%s: the adherence this state carried is dropped, as "
+		    "this run has no -A schedule: the next run with -A counts "
+		    "from the clock this one leaves", r->state_path);
 	r->rejects = NULL;
 	if (r->counts.rejected > 0 || r->counts.out_of_order > 0)
 		r->status = 1;

@@ -340,6 +340,8 @@ void	 schedule_free(void);
 
 /* adherence.c: the adherence table */
 extern const struct view_ops adherence_view;
+int	 adherence_dropped(void);
+int	 adherence_followed(void);
 
 /* alert.c: the alert table and its -a rules */
 extern const struct view_ops alert_view;

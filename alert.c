@@ -717,7 +717,7 @@ late(struct view *v, struct cond *c, int64_t end)
  * The stretch of an absent agent (adherence.c) that a run with -S opens
  * as it starts: it follows from the schedule and the clock alone, so an
  * earlier batch raised each rule whose time the clock had passed (the
- * state keeps no absent agent).
+ * state keeps no absent agent), if that batch followed the schedule.
  */
 static void
 carried(const struct view *v, struct cond *c)
@@ -726,7 +726,7 @@ carried(const struct view *v, struct cond *c)
 	size_t r;
 
 	for (r = 0; pending != 0; r++, pending >>= 1)
-		if ((pending & 1) &&
+		if ((pending & 1) && adherence_followed() &&
 		    c->since + rules[r].ms < v->engine->start_clock)
 			c->raised |= (uint64_t)1 << r;
 }
