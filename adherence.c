@@ -93,6 +93,18 @@ struct adherence_part {
 	struct tally		*v;		/* by bucket, then fields */
 	size_t			 n;
 	size_t			 cap;
+	/*
+	 * -S without -i: the batch's rows count each agent up to the
+	 * clock, but the state keeps it where it was (firm), as the next
+	 * batch may learn of a status that started before the clock; the
+	 * tallies it leaves take back what the rows counted beyond.
+	 */
+	int			 ahead;
+	int64_t			 firm;
+	int			 firm_excepted;
+	size_t			 firm_next;
+	struct tally		*back;		/* firm minus the rows' */
+	size_t			 nback;
 };
 
 /*
@@ -519,7 +531,8 @@ link(struct view *v, struct adherence_part *p, struct agent *a)
 	if (p->started && p->out_since != NO_TIME &&
 	    ((seg = current(p)) == NULL || adheres(p, seg) ||
 	    strcmp(seg->activity, p->out_activity) != 0))
-		stretch_end(v, a, p->credited);
+		stretch_end(v, a, p->credited > v->engine->start_clock ?
+		    p->credited : v->engine->start_clock);
 }
 
 static void	queue(struct adherence_part *, struct agent *);
@@ -1125,7 +1138,10 @@ adherence_event(struct view *v, struct agent *a, const struct event *ev,
 	}
 }
 
-/* Account every agent up to t. */
+/*
+ * Account every agent up to t, for the rows of the buckets before it: a
+ * status that comes later dated before t counts from t on.
+ */
 static void
 credit_all(struct view *v, int64_t t)
 {
@@ -1176,16 +1192,123 @@ adherence_tick(struct view *v)
 	}
 }
 
+/*
+ * -S without -i: credit the agent up to t (the clock) for the batch's
+ * rows, and keep in p->back what that added, negated: a status dated
+ * before t may come in the next batch, so the agent goes back to where
+ * it was (firm) once they are written, and the next batch counts the
+ * time again from there, its rows less what this one's counted
+ * (take_back()).  So batches add up to one run.
+ */
+static void
+credit_ahead(struct view *v, struct agent *a, int64_t t)
+{
+	struct adherence_part *p = PART(v, a);
+	struct tally *before, *back;
+	const int64_t *was;
+	size_t i, j, k, n0 = p->n;
+	int64_t d[NSUMS];
+	int any;
+
+	if (!p->linked) {
+		/* its schedule is not known yet: when it is, the agent
+		   goes on from here (its time before was unscheduled) */
+		credit(v, a, t);
+		evaluate(v, a);
+		return;
+	}
+	p->firm = p->credited;
+	p->firm_excepted = p->excepted;
+	p->firm_next = p->next;
+	/* their fields stay where they are: tallies are only added */
+	before = xrealloc(NULL, n0 + 1, sizeof(*before));
+	if (n0 > 0)
+		memcpy(before, p->v, n0 * sizeof(*before));
+	credit(v, a, t);
+	evaluate(v, a);
+	p->back = NULL;
+	p->nback = 0;
+	for (i = 0, j = 0; i < p->n; i++) {
+		struct tally_key key = { p->v[i].bucket,
+		    FIELDS(p->v[i].field) };
+
+		while (j < n0 && tally_cmp(&before[j], &key) < 0)
+			j++;
+		was = j < n0 && tally_cmp(&before[j], &key) == 0 ?
+		    before[j].sum : NULL;
+		for (k = 0, any = 0; k < NSUMS; k++) {
+			d[k] = p->v[i].sum[k] - (was != NULL ? was[k] : 0);
+			any |= d[k] != 0;
+		}
+		if (!any)
+			continue;
+		p->back = xrealloc(p->back, p->nback + 1, sizeof(*p->back));
+		back = &p->back[p->nback++];
+		memset(back, 0, sizeof(*back));
+		back->bucket = p->v[i].bucket;
+		for (k = 0; k < MAX_KEYS; k++)
+			back->field[k] = xstrdup(p->v[i].field[k]);
+		for (k = 0; k < NSUMS; k++)
+			back->sum[k] = -d[k];
+	}
+	free(before);
+	p->ahead = 1;
+}
+
+/*
+ * After the batch's rows: the agent where it was, and what credit_ahead
+ * added to be taken back from the next batch's rows (in the state).
+ */
+static void
+take_back(struct view *v, struct agent *a)
+{
+	struct adherence_part *p = PART(v, a);
+	struct tally *t;
+	size_t i, k;
+
+	p->credited = p->firm;
+	p->excepted = p->firm_excepted;
+	p->next = p->firm_next;
+	p->ahead = 0;
+	for (i = 0; i < p->nback; i++) {
+		t = tally_get(p, bucket_of(p->back[i].bucket),
+		    FIELDS(p->back[i].field));
+		for (k = 0; k < NSUMS; k++)
+			add_sat(&t->sum[k], p->back[i].sum[k]);
+		tally_free(&p->back[i]);
+	}
+	free(p->back);
+	p->back = NULL;
+	p->nback = 0;
+}
+
+/* Every agent back to where it was before credit_ahead. */
+static void
+take_back_all(struct view *v)
+{
+	const struct engine *e = v->engine;
+	struct adherence_part *p;
+	size_t i;
+
+	for (i = 0; i < e->nagents; i++) {
+		p = PART(v, e->order[i]);
+		if (p->ahead)
+			take_back(v, e->order[i]);
+	}
+}
+
 static void
 adherence_finish(struct view *v, struct agent *a, int open_rows)
 {
-	(void)open_rows;
-	if (!touch(v, a))
+	if (!touch(v, a) || v->engine->clock < 0)
 		return;
-	if (v->engine->clock >= 0) {
+	if (open_rows) {
 		credit(v, a, v->engine->clock);
 		evaluate(v, a);
-	}
+	} else if (!bucket_enabled())
+		credit_ahead(v, a, v->engine->clock);
+	/* with -i and -S only complete buckets are written, all of them
+	   counted already: the agent stays where it was */
 }
 
 /* The end of the input: every row, or with -S and -i the complete ones. */
@@ -1199,6 +1322,7 @@ adherence_end(struct view *v, int open_rows)
 	sync(v);
 	if (open_rows || !bucket_enabled())
 		write_buckets(v, INT64_MAX, clock >= 0 ? clock : INT64_MIN);
+	take_back_all(v);
 }
 
 static void
@@ -1213,6 +1337,9 @@ adherence_clear(void *part)
 	for (i = 0; i < p->n; i++)
 		tally_free(&p->v[i]);
 	free(p->v);
+	for (i = 0; i < p->nback; i++)
+		tally_free(&p->back[i]);
+	free(p->back);
 }
 
 /* -S ------------------------------------------------------------------ */
@@ -1282,7 +1409,7 @@ load_tally(struct loader *l, struct adherence_part *p, json_t *j)
 		t->field[k] = xstrdup(json_string_value(x));
 	}
 	json_array_foreach(sums, k, x) {
-		if (!json_is_integer(x) || json_integer_value(x) < 0)
+		if (!json_is_integer(x))	/* < 0: taken back */
 			return state_bad(l, "adherence sums");
 		t->sum[k] = (int64_t)json_integer_value(x);
 	}
