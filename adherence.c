@@ -1115,6 +1115,26 @@ adherence_interval(struct view *v, struct agent *a, const struct interval *iv)
 }
 
 /*
+ * Whether the event changes a -g value its snapshot gives (a routing
+ * profile, a hierarchy level): the time before it is the old group's.
+ */
+static int
+regroups(const struct agent *a, const struct event *ev)
+{
+	size_t i;
+
+	if (a->last == NULL || !ev->cur.present)
+		return 0;
+	for (i = 0; i < group_nkeys() && i < MAX_KEYS; i++)
+		if (!group_key_is_agent(i) &&
+		    strcmp(group_key_name(i), "status") != 0 &&
+		    strcmp_null(group_key_value(i, a->last),
+		    group_key_value(i, &ev->cur)) != 0)
+			return 1;
+	return 0;
+}
+
+/*
  * After the status view has had the event: open or end the stretch
  * for what the agent shows now; every event has a row of its agent in
  * its bucket (with -g, the first group it is in there).
@@ -1130,6 +1150,8 @@ adherence_event(struct view *v, struct agent *a, const struct event *ev,
 	(void)prev;
 	if (!in_order || !touch(v, a))
 		return;
+	if (regroups(a, ev))
+		credit(v, a, ev->time);	/* in the group of a->last */
 	evaluate(v, a);
 	b = bucket_of(ev->time);
 	if (p->n == 0 || p->v[p->n - 1].bucket != b) {	/* by bucket */
