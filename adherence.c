@@ -1423,13 +1423,14 @@ load_tally(struct loader *l, struct adherence_part *p, json_t *j)
 	memset(t, 0, sizeof(*t));
 	if (state_int(l, j, "bucket", &t->bucket) == -1)
 		return -1;
-	if (p->n > 1 && t->bucket < p->v[p->n - 2].bucket)
-		return state_bad(l, "adherence tallies out of order");
 	json_array_foreach(fields, k, x) {
 		if (!json_is_null(x) && !json_is_string(x))
 			return state_bad(l, "adherence fields");
 		t->field[k] = xstrdup(json_string_value(x));
 	}
+	/* by bucket (the groups' order depends on the run's -g) */
+	if (p->n > 1 && t->bucket < p->v[p->n - 2].bucket)
+		return state_bad(l, "adherence tallies out of order");
 	json_array_foreach(sums, k, x) {
 		if (!json_is_integer(x))	/* < 0: taken back */
 			return state_bad(l, "adherence sums");
@@ -1464,6 +1465,9 @@ adherence_load(void *part, json_t *o, struct loader *l)
 		if (json_is_object(st) &&
 		    state_int(l, st, "start", &p->credited) == -1)
 			return -1;
+		if (p->credited != INT64_MIN && (p->credited <= -TIME_LIMIT ||
+		    p->credited >= TIME_LIMIT))
+			return state_bad(l, "status start");
 		to = &p->shows;
 		to->presence = P_OUT;
 		goto shows;
@@ -1481,9 +1485,10 @@ adherence_load(void *part, json_t *o, struct loader *l)
 	    p->out_activity == NULL || p->out_since <= -TIME_LIMIT ||
 	    p->out_since >= TIME_LIMIT || p->out_since > p->credited))
 		return state_bad(l, "adherence out_since");
-	/* INT64_MIN: accounted from the start, before any segment */
-	if (p->credited != INT64_MIN && (p->credited <= -TIME_LIMIT ||
-	    p->credited >= TIME_LIMIT))
+	/* INT64_MIN: accounted from the start, before any segment, of
+	   an agent logged out (one logged in would count from then) */
+	if (p->credited == INT64_MIN ? json_is_object(st) :
+	    p->credited <= -TIME_LIMIT || p->credited >= TIME_LIMIT)
 		return state_bad(l, "adherence credited");
 	p->published = p->out_since != NO_TIME;
 	json_array_foreach(json_object_get(j, "tallies"), i, x)
