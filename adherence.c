@@ -664,15 +664,22 @@ start(struct view *v, struct agent *a, int64_t t)
 	struct adherence_part *p = PART(v, a);
 	const struct segment *seg;
 	int64_t threshold = alert_adherence_threshold();
-	int64_t since = p->unstarted ? p->credited : INT64_MIN;
-	int counted = !p->unstarted && run.followed;	/* by the batch before */
+	int64_t since;
+	int counted, unstarted;
 
-	if (!p->unstarted)	/* else what the state said it shows */
+	if (p->unstarted && v->engine->start_clock < 0) {
+		shows_clear(&p->shows);	/* a state with no clock: new */
+		p->unstarted = 0;
+	}
+	unstarted = p->unstarted;
+	since = unstarted ? p->credited : INT64_MIN;
+	counted = !unstarted && run.followed;	/* by the batch before */
+	if (!unstarted)		/* else what the state said it shows */
 		p->shows.presence = P_OUT;
 	p->unstarted = 0;
 	p->out_since = NO_TIME;
 	/* one the state had no adherence of starts at the state's clock */
-	p->credited = counted ? run.from : v->engine->start_clock;
+	p->credited = unstarted ? v->engine->start_clock : run.from;
 	link(v, p, a);		/* before started: nothing carried to end */
 	p->started = 1;
 	if (p->sched == NULL || t < 0) {

@@ -890,8 +890,8 @@ finish(struct run *r)
 		fprintf(stderr, "agentev: events out of order were used only "
 		    "for what they show by themselves%s; -w DURATION reorders "
 		    "events that arrive up to DURATION late\n",
-		    schedule_given() ? " (and by adherence from the newest "
-		    "event read before them)" : "");
+		    schedule_given() ? " (and by adherence from the "
+		    "clock on)" : "");
 }
 
 /* The table a command names; NULL for check. */

@@ -432,12 +432,17 @@ apply(struct engine *e, struct event *ev, const char *file, uint64_t line)
 		    "(reported once)", file, (unsigned long long)line,
 		    ev->event_id);
 	else if (in_order && behind && follows_clock(e) &&
-	    e->counts->out_of_order++ == 0)
-		warnx("%s:%llu: event %s is older than an event of another "
-		    "agent read before it; adherence has counted its agent's "
-		    "time up to that one, so it counts from there "
-		    "(reported once)", file, (unsigned long long)line,
-		    ev->event_id);
+	    e->counts->out_of_order++ == 0) {
+		char at[40], clock[40];
+
+		out_format_time(at, sizeof(at), ev->time);
+		out_format_time(clock, sizeof(clock), e->clock);
+		warnx("%s:%llu: event %s (%s) is older than the clock (%s: "
+		    "the newest event read, or the -t of the run that saved "
+		    "the state); adherence counts its agent's time from the "
+		    "clock on (reported once)", file,
+		    (unsigned long long)line, ev->event_id, at, clock);
+	}
 	prev = ev->prev.present ? &ev->prev :
 	    in_order ? a->last : NULL;
 	if (in_order && ev->cur.present) {

@@ -192,7 +192,8 @@ read_field(struct reader *r, size_t k, size_t *len)
 					c = getc(r->fp);
 				if (c == ',' || c == '\n' || c == EOF)
 					break;
-				if (c == '\r' && (c = getc(r->fp)) == '\n')
+				if (c == '\r' && ((c = getc(r->fp)) == '\n' ||
+				    c == EOF))
 					break;
 				return fail_field(r, r->line, k, "text after the "
 				    "closing quote of a field");

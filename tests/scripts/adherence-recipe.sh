@@ -107,5 +107,5 @@ $AGENTEV alert -A "$d/schedule.csv" -a 'adherence>5m' -S "$d/state" \
     "$d/batch.00030" >/dev/null 2>"$d/err"
 rc=$?
 set -e
-[ $rc = 1 ] && grep -q "older than an event of another agent" "$d/err" ||
+[ $rc = 1 ] && grep -q "is older than the clock" "$d/err" ||
     { echo "shard order without -w: exit $rc"; cat "$d/err"; exit 1; }
